@@ -1,0 +1,7 @@
+//! dockwise: a language server and checker for Dockerfiles that knows Go.
+//!
+//! Architecture invariant: everything except `cli` (and later `lsp`) is pure: no I/O,
+//! no async runtime, no panics on any input.
+
+pub mod document;
+pub mod syntax;
