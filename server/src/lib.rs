@@ -3,5 +3,9 @@
 //! Architecture invariant: everything except `cli` (and later `lsp`) is pure: no I/O,
 //! no async runtime, no panics on any input.
 
+pub mod cli;
 pub mod document;
+pub mod i18n;
+pub mod rules;
+pub mod semantic;
 pub mod syntax;

@@ -1,0 +1,298 @@
+//! The command line: `dockwise check`, and (later) the language server on stdio.
+//! This layer, with `lsp`, is the only one that touches the file system and stdout.
+
+mod output;
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::i18n::Lang;
+use crate::rules::{self, Config, Severity};
+use crate::syntax;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dockwise",
+    version,
+    about = "Checks Dockerfiles the way a Go and container engineer would (English / 中文).",
+    long_about = None
+)]
+struct Cli {
+    /// Run the language server on stdin/stdout (the default with no command).
+    #[arg(long)]
+    stdio: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check Dockerfiles and report problems.
+    Check(CheckArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable output with the source line and a caret under the problem.
+    Human,
+    /// One JSON document (schema: docs/json-output.schema.json).
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailLevel {
+    Error,
+    Warning,
+    Info,
+    Hint,
+    /// Never exit 1 because of findings.
+    None,
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Files or directories (searched for Dockerfile, *.Dockerfile, Dockerfile.*,
+    /// Containerfile); `-` reads standard input. Defaults to the current directory.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Language of the messages: en or zh (default: from LANG / LC_ALL).
+    #[arg(long)]
+    lang: Option<String>,
+    /// Exit with 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailLevel::Warning)]
+    fail_level: FailLevel,
+    /// Rule codes or peer names to ignore (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// The stage that is built (`docker build --target`); the last stage by default.
+    #[arg(long)]
+    target: Option<String>,
+    /// The name shown for standard input.
+    #[arg(long, default_value = "<stdin>")]
+    stdin_filename: String,
+    /// Never use colours.
+    #[arg(long)]
+    no_color: bool,
+}
+
+/// The language from the environment: DOCKWISE_LANG, then the locale variables.
+pub fn lang_from_env() -> Lang {
+    if let Some(l) = std::env::var("DOCKWISE_LANG")
+        .ok()
+        .and_then(|v| Lang::parse(&v))
+    {
+        return l;
+    }
+    for var in ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Ok(v) = std::env::var(var) {
+            if !v.is_empty() {
+                return Lang::from_locale(&v);
+            }
+        }
+    }
+    Lang::En
+}
+
+/// A checked file and its findings.
+pub struct FileReport {
+    pub path: String,
+    pub text: String,
+    pub diagnostics: Vec<rules::Diagnostic>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Some(Command::Check(args)) => run_check(args),
+        None => {
+            // The language server arrives with the LSP layer; until then say so plainly.
+            let mut err = std::io::stderr();
+            let _ = writeln!(
+                err,
+                "dockwise: the language server (`dockwise --stdio`) is not available in this build yet.\n\
+                 Use `dockwise check [PATHS...]` to check Dockerfiles; `dockwise --help` lists the commands."
+            );
+            ExitCode::from(if cli.stdio { 2 } else { 0 })
+        }
+    }
+}
+
+fn is_dockerfile_name(name: &str) -> bool {
+    name == "Dockerfile"
+        || name == "Containerfile"
+        || name.ends_with(".Dockerfile")
+        || name.ends_with(".dockerfile")
+        || name.starts_with("Dockerfile.")
+        || name.ends_with(".Containerfile")
+        || name.starts_with("Containerfile.")
+}
+
+/// Finds Dockerfiles under a directory (skipping hidden folders, node_modules, target).
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(String, String)>) {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            errors.push((dir.display().to_string(), e.to_string()));
+            return;
+        }
+    };
+    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().to_string();
+        let p = e.path();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            if name.starts_with('.') || name == "node_modules" || name == "target" {
+                continue;
+            }
+            walk(&p, out, errors);
+        } else if is_dockerfile_name(&name) && p.is_file() {
+            out.push(p);
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let lang = match &args.lang {
+        Some(l) => match Lang::parse(l) {
+            Some(l) => l,
+            None => {
+                eprintln!("dockwise: unknown language `{l}`: use `en` or `zh`");
+                return ExitCode::from(2);
+            }
+        },
+        None => lang_from_env(),
+    };
+    let config = Config {
+        ignore: args
+            .ignore
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        target: args.target.clone(),
+        ..Config::default()
+    };
+    for name in &config.ignore {
+        if rules::rule_for_name(name).is_none() {
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::En => format!("dockwise: --ignore: unknown rule `{name}`"),
+                    Lang::Zh => format!("dockwise：--ignore：未知的规则 `{name}`"),
+                }
+            );
+            return ExitCode::from(2);
+        }
+    }
+
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut inputs: Vec<(String, Result<Vec<u8>, String>)> = Vec::new();
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    for p in &paths {
+        if p.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            let r = std::io::stdin()
+                .read_to_end(&mut buf)
+                .map(|_| buf)
+                .map_err(|e| e.to_string());
+            inputs.push((args.stdin_filename.clone(), r));
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let mut found = Vec::new();
+                walk(p, &mut found, &mut errors);
+                if found.is_empty() {
+                    let msg = match lang {
+                        Lang::En => "no Dockerfile found in this directory".to_string(),
+                        Lang::Zh => "该目录中没有找到 Dockerfile".to_string(),
+                    };
+                    errors.push((p.display().to_string(), msg));
+                }
+                for f in found {
+                    let r = std::fs::read(&f).map_err(|e| e.to_string());
+                    inputs.push((f.display().to_string(), r));
+                }
+            }
+            Ok(_) => {
+                let r = std::fs::read(p).map_err(|e| e.to_string());
+                inputs.push((p.display().to_string(), r));
+            }
+            Err(e) => errors.push((p.display().to_string(), e.to_string())),
+        }
+    }
+
+    let mut reports = Vec::new();
+    for (path, r) in inputs {
+        match r {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let tree = syntax::parse(&text);
+                let diagnostics = rules::check(&text, &tree, &config).diagnostics;
+                reports.push(FileReport {
+                    path,
+                    text,
+                    diagnostics,
+                });
+            }
+            Err(e) => errors.push((path, e)),
+        }
+    }
+
+    let color = matches!(args.format, Format::Human)
+        && !args.no_color
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::io::stdout().is_terminal();
+    let rendered = match args.format {
+        Format::Human => output::human(&reports, lang, color),
+        Format::Json => output::json(&reports, &errors, lang),
+        Format::Sarif => output::sarif(&reports, lang),
+        Format::Github => output::github(&reports, lang),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(rendered.as_bytes());
+    let _ = out.flush();
+    for (p, e) in &errors {
+        eprintln!("dockwise: {p}: {e}");
+    }
+
+    if !errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_level {
+        FailLevel::Error => Some(Severity::Error),
+        FailLevel::Warning => Some(Severity::Warning),
+        FailLevel::Info => Some(Severity::Info),
+        FailLevel::Hint => Some(Severity::Hint),
+        FailLevel::None => None,
+    };
+    let failed = threshold.is_some_and(|t| {
+        reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .any(|d| d.severity >= t)
+    });
+    ExitCode::from(u8::from(failed))
+}

@@ -1,0 +1,68 @@
+//! DF516: several sources copied to a destination that is not a directory.
+
+use super::prelude::*;
+
+pub static RULE: Rule = Rule {
+    code: "DF516",
+    name: "copy-multiple-sources-dest",
+    severity: Severity::Error,
+    fix: FixKind::Safe,
+    peers: &["DL3021"],
+    en: RuleDoc {
+        summary: "`COPY`/`ADD` with several sources needs a destination ending in `/`",
+        what: "Flags `COPY` and `ADD` with two or more sources whose destination does not end with `/`.",
+        why: "With several sources the destination must be a directory; BuildKit fails with \"When using COPY with more than one source file, the destination must be a directory and end with a /\".",
+        bad: "FROM golang:1.22\nCOPY go.mod go.sum .\n",
+        good: "FROM golang:1.22\nCOPY go.mod go.sum ./\n",
+        fix: "Appends `/` to the destination (safe: it is the only form that builds).",
+    },
+    zh: RuleDoc {
+        summary: "有多个源路径的 `COPY`/`ADD`，目标路径必须以 `/` 结尾",
+        what: "标出有两个或更多源路径、但目标路径不以 `/` 结尾的 `COPY` 和 `ADD`。",
+        why: "有多个源路径时，目标必须是目录；否则 BuildKit 会报错 \"When using COPY with more than one source file, the destination must be a directory and end with a /\"。",
+        bad: "FROM golang:1.22\nCOPY go.mod go.sum .\n",
+        good: "FROM golang:1.22\nCOPY go.mod go.sum ./\n",
+        fix: "在目标路径末尾加上 `/`（安全：只有这种写法能构建成功）。",
+    },
+    check,
+};
+
+fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    for i in cx.tree.instructions() {
+        let ins = i.onbuild_target();
+        if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) {
+            continue;
+        }
+        let words = ins.args.words();
+        // After a stray `--` the flag became a "source"; DF515 reports that instead.
+        if words.len() < 3 || ins.flag_terminator.is_some() {
+            continue;
+        }
+        let dest = &words[words.len() - 1];
+        let d = dest.text.as_str();
+        if d.ends_with('/') || d.ends_with('\\') || d.contains('$') {
+            continue;
+        }
+        let r = i.abs(dest.span);
+        // In exec form the span includes the closing quote.
+        let at = if ins.is_exec_form() {
+            r.end.saturating_sub(1)
+        } else {
+            r.end
+        };
+        let n = words.len() - 1;
+        sink.report(
+            r,
+            text!(
+                "{} sources are copied to `{}`, which must be a directory ending in `/`",
+                "复制了 {} 个源路径到 `{}`，目标必须是以 `/` 结尾的目录",
+                n,
+                d
+            ),
+        )
+        .with_fix(Fix::safe(
+            text!("Write `{}/`", "改为 `{}/`", d),
+            vec![Edit::insert(at, "/")],
+        ));
+    }
+}

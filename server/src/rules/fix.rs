@@ -1,0 +1,120 @@
+//! Fixes: text edits with an applicability, and applying them without overlaps.
+
+use std::ops::Range;
+
+use crate::i18n::Text;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Applicability {
+    /// Keeps the meaning: applied by `dockwise fix` and "fix all".
+    Safe,
+    /// May change behaviour: offered as a code action, applied by `fix --unsafe`.
+    Unsafe,
+    /// Shown, never applied automatically.
+    DisplayOnly,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// Absolute byte range to replace.
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
+        Edit {
+            range,
+            text: text.into(),
+        }
+    }
+    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            range: at..at,
+            text: text.into(),
+        }
+    }
+    pub fn delete(range: Range<usize>) -> Edit {
+        Edit {
+            range,
+            text: String::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// An imperative: "Add `CGO_ENABLED=0`" / "添加 `CGO_ENABLED=0`".
+    pub title: Text,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(title: Text, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title,
+            applicability: Applicability::Safe,
+            edits,
+        }
+    }
+    pub fn unsafe_(title: Text, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title,
+            applicability: Applicability::Unsafe,
+            edits,
+        }
+    }
+}
+
+/// Applies the fixes that do not overlap an earlier-chosen one; returns the new text
+/// and how many fixes were applied. Fixes are taken in order of their first edit.
+pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
+    let mut fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+    fixes.sort_by_key(|f| f.edits.iter().map(|e| e.range.start).min().unwrap_or(0));
+    let mut taken: Vec<&Edit> = Vec::new();
+    let mut count = 0;
+    for f in fixes {
+        let overlaps = f.edits.iter().any(|e| {
+            taken.iter().any(|t| {
+                let (a, b) = (&e.range, &t.range);
+                a.start < b.end && b.start < a.end
+                    || (a.start == b.start && (a.is_empty() || b.is_empty()))
+            })
+        });
+        let valid = f.edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end)
+        });
+        if overlaps || !valid {
+            continue;
+        }
+        taken.extend(f.edits.iter());
+        count += 1;
+    }
+    taken.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for e in taken {
+        if e.range.start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..e.range.start]);
+        out.push_str(&e.text);
+        pos = e.range.end;
+    }
+    out.push_str(&text[pos..]);
+    (out, count)
+}

@@ -1,0 +1,322 @@
+//! Rules: one file per rule (code, name, severity, docs in both languages, the check,
+//! its fix), one registry, suppressions and configuration handled in one place.
+//!
+//! Architecture invariant: nothing under `rules/` does I/O; a rule sees the text, the
+//! tree, the semantic model and the configuration, and reports through a [`Sink`].
+
+mod df501_syntax_error;
+mod df502_instruction_before_from;
+mod df503_unknown_stage_reference;
+mod df504_duplicate_stage_name;
+mod df505_reserved_stage_name;
+mod df506_casing;
+mod df507_json_args_recommended;
+mod df508_multiple_instructions;
+mod df509_undefined_variable;
+mod df510_legacy_key_value;
+mod df511_maintainer_deprecated;
+mod df512_relative_workdir;
+mod df513_invalid_expose;
+mod df514_empty_continuation;
+mod df515_invalid_flag;
+mod df516_copy_multiple_sources_dest;
+mod df517_constant_platform;
+pub mod fix;
+pub mod suppress;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+pub use fix::{apply_fixes, Applicability, Edit, Fix};
+
+use crate::i18n::{Lang, Text};
+use crate::semantic::{self, Model};
+use crate::syntax::SyntaxTree;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "error" | "e" => Some(Severity::Error),
+            "warning" | "warn" | "w" => Some(Severity::Warning),
+            "info" | "i" => Some(Severity::Info),
+            "hint" | "h" => Some(Severity::Hint),
+            _ => None,
+        }
+    }
+}
+
+/// What kind of fix a rule offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixKind {
+    None,
+    /// Applied by `dockwise fix` and "fix all".
+    Safe,
+    /// Offered as a code action only.
+    Unsafe,
+}
+
+/// LSP diagnostic tags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    Unnecessary,
+    Deprecated,
+}
+
+/// One rule's documentation in one language.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleDoc {
+    /// One line: what the rule flags.
+    pub summary: &'static str,
+    pub what: &'static str,
+    pub why: &'static str,
+    /// A Dockerfile that triggers the rule.
+    pub bad: &'static str,
+    /// The same Dockerfile, fixed.
+    pub good: &'static str,
+    /// What the fix does and how safe it is.
+    pub fix: &'static str,
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub fix: FixKind,
+    /// Equivalent rules of hadolint (`DL3006`) or BuildKit (`JSONArgsRecommended`).
+    pub peers: &'static [&'static str],
+    pub en: RuleDoc,
+    pub zh: RuleDoc,
+    pub check: fn(&Ctx<'_>, &mut Sink<'_>),
+}
+
+impl Rule {
+    pub fn doc(&self, lang: Lang) -> &RuleDoc {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+    /// The public documentation page of the rule.
+    pub fn url(&self) -> String {
+        format!("{DOCS_BASE}/{}.md", self.code)
+    }
+}
+
+/// Where the rule pages live (generated from the rule sources into docs/rules).
+pub const DOCS_BASE: &str = "https://github.com/dockwise/dockwise/blob/main/docs/rules";
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("code", &self.code).finish()
+    }
+}
+
+/// Related information: another place that explains the diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub range: Range<usize>,
+    pub message: Text,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    /// The peer check this finding corresponds to, when a rule covers several
+    /// (`FromAsCasing` for DF506), so `# check=skip=` can target it.
+    pub peer: Option<&'static str>,
+    pub severity: Severity,
+    /// Absolute byte range.
+    pub range: Range<usize>,
+    pub message: Text,
+    pub fix: Option<Fix>,
+    pub related: Vec<Related>,
+    pub tags: Vec<Tag>,
+}
+
+/// What a rule sees.
+pub struct Ctx<'a> {
+    pub text: &'a str,
+    pub tree: &'a SyntaxTree,
+    pub model: &'a Model,
+    pub config: &'a Config,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn slice(&self, r: Range<usize>) -> &'a str {
+        self.text.get(r).unwrap_or("")
+    }
+}
+
+/// Collects one rule's diagnostics.
+pub struct Sink<'a> {
+    rule: &'static Rule,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Sink<'a> {
+    /// Reports at `range` with the rule's default severity; returns the diagnostic so
+    /// the caller can add a fix, related information or tags.
+    pub fn report(&mut self, range: Range<usize>, message: Text) -> &mut Diagnostic {
+        self.out.push(Diagnostic {
+            code: self.rule.code,
+            peer: None,
+            severity: self.rule.severity,
+            range,
+            message,
+            fix: None,
+            related: Vec::new(),
+            tags: Vec::new(),
+        });
+        self.out.last_mut().expect("just pushed")
+    }
+}
+
+impl Diagnostic {
+    pub fn with_fix(&mut self, fix: Fix) -> &mut Self {
+        self.fix = Some(fix);
+        self
+    }
+    pub fn with_severity(&mut self, s: Severity) -> &mut Self {
+        self.severity = s;
+        self
+    }
+    pub fn with_peer(&mut self, p: &'static str) -> &mut Self {
+        self.peer = Some(p);
+        self
+    }
+    pub fn with_related(&mut self, range: Range<usize>, message: Text) -> &mut Self {
+        self.related.push(Related { range, message });
+        self
+    }
+    pub fn with_tag(&mut self, t: Tag) -> &mut Self {
+        self.tags.push(t);
+        self
+    }
+}
+
+/// Configuration (from `dockwise.toml`, the CLI or the editor).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    /// Codes (or peer names) to ignore everywhere.
+    pub ignore: Vec<String>,
+    /// Per-rule severity overrides.
+    pub severity: BTreeMap<String, Severity>,
+    /// The stage that is built (`--target`); the last stage when `None`.
+    pub target: Option<String>,
+}
+
+/// Every rule, in code order. Retired codes are never reused.
+pub static REGISTRY: &[&Rule] = &[
+    &df501_syntax_error::RULE,
+    &df502_instruction_before_from::RULE,
+    &df503_unknown_stage_reference::RULE,
+    &df504_duplicate_stage_name::RULE,
+    &df505_reserved_stage_name::RULE,
+    &df506_casing::RULE,
+    &df507_json_args_recommended::RULE,
+    &df508_multiple_instructions::RULE,
+    &df509_undefined_variable::RULE,
+    &df510_legacy_key_value::RULE,
+    &df511_maintainer_deprecated::RULE,
+    &df512_relative_workdir::RULE,
+    &df513_invalid_expose::RULE,
+    &df514_empty_continuation::RULE,
+    &df515_invalid_flag::RULE,
+    &df516_copy_multiple_sources_dest::RULE,
+    &df517_constant_platform::RULE,
+];
+
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    REGISTRY
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// Finds the rule a code or a peer name (`DL3006`, `JSONArgsRecommended`) refers to.
+pub fn rule_for_name(name: &str) -> Option<&'static Rule> {
+    rule(name).or_else(|| {
+        REGISTRY
+            .iter()
+            .copied()
+            .find(|r| r.peers.iter().any(|p| p.eq_ignore_ascii_case(name)))
+    })
+}
+
+/// The result of a check: the model it was built on and the diagnostics.
+pub struct Analysis {
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs every rule, then applies suppressions and configured severities. Diagnostics
+/// come back sorted by position.
+pub fn check(text: &str, tree: &SyntaxTree, config: &Config) -> Analysis {
+    let model = semantic::analyze(text, tree);
+    let cx = Ctx {
+        text,
+        tree,
+        model: &model,
+        config,
+    };
+    let mut out = Vec::new();
+    for rule in REGISTRY {
+        let mut sink = Sink {
+            rule,
+            out: &mut out,
+        };
+        (rule.check)(&cx, &mut sink);
+    }
+    let sup = suppress::Suppressions::collect(text, tree);
+    out.retain(|d| !sup.suppresses(text, d) && !config_ignores(config, d));
+    for d in &mut out {
+        if let Some(s) = config.severity.get(d.code) {
+            d.severity = *s;
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    Analysis {
+        model,
+        diagnostics: out,
+    }
+}
+
+fn config_ignores(config: &Config, d: &Diagnostic) -> bool {
+    config.ignore.iter().any(|i| {
+        i.eq_ignore_ascii_case(d.code)
+            || d.peer.is_some_and(|p| p.eq_ignore_ascii_case(i))
+            || rule(d.code).is_some_and(|r| {
+                r.peers.iter().any(|p| p.eq_ignore_ascii_case(i)) && d.peer.is_none()
+            })
+    })
+}
+
+/// Helpers the rule files share.
+pub(crate) mod prelude {
+    pub use super::{Ctx, Edit, Fix, FixKind, Rule, RuleDoc, Severity, Sink, Tag};
+    pub use crate::i18n::Text;
+    pub use crate::semantic::RefTarget;
+    pub use crate::syntax::{Args, InstrRef, Keyword};
+    pub use crate::text;
+}
+
+#[cfg(test)]
+mod tests;
