@@ -365,6 +365,7 @@ fn terminator(
 fn mount(sink: &mut Sink<'_>, i: &InstrRef<'_>, f: &Flag) {
     let mut ty = "bind";
     let mut has_target = false;
+    let mut unknown_key = false;
     if f.parts.is_empty() {
         if let Some(v) = &f.value {
             // A single bare field (`--mount=cache`).
@@ -383,6 +384,7 @@ fn mount(sink: &mut Sink<'_>, i: &InstrRef<'_>, f: &Flag) {
         let key = p.key.to_ascii_lowercase();
         let kr = i.abs(p.key_span);
         if !MOUNT_KEYS.contains(&key.as_str()) {
+            unknown_key = true;
             match closest(&key, MOUNT_KEYS.iter().copied()) {
                 Some(s) => {
                     sink.report(
@@ -507,7 +509,8 @@ fn mount(sink: &mut Sink<'_>, i: &InstrRef<'_>, f: &Flag) {
             _ => {}
         }
     }
-    if !has_target && matches!(ty, "cache" | "bind" | "tmpfs") {
+    // A misspelled `target` key was reported already.
+    if !has_target && !unknown_key && matches!(ty, "cache" | "bind" | "tmpfs") {
         sink.report(
             i.abs(f.span),
             text!(

@@ -1,0 +1,290 @@
+//! The `dockwise check` command as a user runs it: exit codes, formats, languages,
+//! directories and standard input, and the JSON schema over the whole corpus.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn dockwise() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dockwise"));
+    // Tests must not depend on the machine's locale.
+    c.env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .env_remove("DOCKWISE_LANG");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    dockwise().args(args).output().unwrap()
+}
+
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = dockwise()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("dockwise-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn schema() -> jsonschema::JSONSchema {
+    let text =
+        std::fs::read_to_string(common::repo_root().join("docs/json-output.schema.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::JSONSchema::compile(&v).expect("schema compiles")
+}
+
+fn validate(doc: &serde_json::Value) {
+    let s = schema();
+    let msgs: Vec<String> = match s.validate(doc) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .take(10)
+            .collect(),
+    };
+    assert!(
+        msgs.is_empty(),
+        "JSON output does not match docs/json-output.schema.json:\n{}",
+        msgs.join("\n")
+    );
+}
+
+const CLEAN: &str = "FROM alpine:3.20\nCMD [\"/app\"]\n";
+const WARN: &str = "FROM alpine:3.20\nCMD /app\n";
+
+#[test]
+fn whole_corpus_in_one_process_matches_the_schema() {
+    let mut files: Vec<PathBuf> = common::corpus_files();
+    files.extend(common::fixture_files());
+    let mut args = vec!["check".to_string(), "--format".into(), "json".into()];
+    args.extend(files.iter().map(|p| p.display().to_string()));
+    let o = dockwise().args(&args).output().unwrap();
+    let code = o.status.code().expect("not killed by a signal");
+    assert!(
+        code == 0 || code == 1,
+        "exit {code}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    validate(&doc);
+    assert_eq!(doc["files"].as_array().unwrap().len(), files.len());
+    assert!(doc["errors"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn exit_codes() {
+    let d = tempdir("exit");
+    std::fs::write(d.join("clean.Dockerfile"), CLEAN).unwrap();
+    std::fs::write(d.join("warn.Dockerfile"), WARN).unwrap();
+    let clean = d.join("clean.Dockerfile").display().to_string();
+    let warn = d.join("warn.Dockerfile").display().to_string();
+    assert_eq!(run(&["check", &clean]).status.code(), Some(0));
+    assert_eq!(run(&["check", &warn]).status.code(), Some(1));
+    assert_eq!(
+        run(&["check", "--fail-level", "error", &warn])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "--fail-level", "none", &warn]).status.code(),
+        Some(0)
+    );
+    let missing = run(&["check", "/definitely/not/here/Dockerfile"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/definitely/not/here/Dockerfile"));
+    assert_eq!(
+        run(&["check", "--format", "xml", &clean]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["check", "--lang", "fr", &clean]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["check", "--ignore", "NOPE123", &clean]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["check", "--ignore", "DF507", &warn]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "--ignore", "JSONArgsRecommended", &warn])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn human_output_shows_the_line_and_a_caret() {
+    let o = run_stdin(&["check", "--stdin-filename", "Dockerfile", "-"], WARN);
+    assert_eq!(o.status.code(), Some(1));
+    let expected = "\
+warning[DF507]: `CMD` in shell form runs under `/bin/sh -c`, which does not pass signals on; use a JSON array
+ --> Dockerfile:2:5
+  |
+2 | CMD /app
+  |     ^^^^
+  = fix available: Write as `[\"/app\"]`
+
+1 file(s) checked: 0 error(s), 1 warning(s), 0 other finding(s)
+";
+    assert_eq!(stdout(&o), expected);
+}
+
+#[test]
+fn chinese_output() {
+    let o = run_stdin(&["check", "--lang", "zh", "-"], WARN);
+    let s = stdout(&o);
+    assert!(s.contains("警告[DF507]"), "{s}");
+    assert!(s.contains("信号不会转发给程序"), "{s}");
+    assert!(s.contains("已检查 1 个文件"), "{s}");
+    // The locale picks the language when --lang is absent.
+    let o = dockwise()
+        .args(["check", "-"])
+        .env("LANG", "zh_CN.UTF-8")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().unwrap().write_all(WARN.as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(stdout(&o).contains("警告[DF507]"));
+}
+
+#[test]
+fn json_sarif_and_github_formats() {
+    let o = run_stdin(&["check", "--format", "json", "-"], WARN);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    validate(&doc);
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["code"], "DF507");
+    assert_eq!(d["range"]["start"]["line"], 2);
+    assert_eq!(d["range"]["start"]["column"], 5);
+    assert_eq!(d["fix"]["applicability"], "safe");
+
+    let o = run_stdin(&["check", "--format", "sarif", "-"], WARN);
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], "DF507");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+
+    let o = run_stdin(
+        &[
+            "check",
+            "--format",
+            "github",
+            "--stdin-filename",
+            "a,b:c",
+            "-",
+        ],
+        WARN,
+    );
+    assert_eq!(
+        stdout(&o).lines().next().unwrap(),
+        "::warning file=a%2Cb%3Ac,line=2,col=5,endLine=2,endColumn=9,title=dockwise DF507::`CMD` in shell form runs under `/bin/sh -c`, which does not pass signals on; use a JSON array"
+    );
+}
+
+#[test]
+fn directories_are_searched_for_dockerfiles() {
+    let d = tempdir("walk");
+    for name in [
+        "Dockerfile",
+        "api.Dockerfile",
+        "Dockerfile.dev",
+        "Containerfile",
+        "README.md",
+        "Dockerfile.md.bak",
+    ] {
+        std::fs::write(d.join(name), CLEAN).unwrap();
+    }
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::write(d.join("sub/Dockerfile"), CLEAN).unwrap();
+    std::fs::create_dir_all(d.join(".git")).unwrap();
+    std::fs::write(d.join(".git/Dockerfile"), CLEAN).unwrap();
+    let o = run(&["check", "--format", "json", &d.display().to_string()]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files: Vec<String> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            Path::new(f.as_str().unwrap())
+                .strip_prefix(&d)
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        files,
+        vec![
+            "Containerfile",
+            "Dockerfile",
+            "Dockerfile.dev",
+            "Dockerfile.md.bak",
+            "api.Dockerfile",
+            "sub/Dockerfile"
+        ]
+    );
+    let empty = tempdir("empty");
+    let o = run(&["check", &empty.display().to_string()]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_utf8_and_binary_input_do_not_crash() {
+    let d = tempdir("bytes");
+    let p = d.join("Dockerfile");
+    std::fs::write(
+        &p,
+        b"FROM alpine:3.20\nRUN echo \xff\xfe\x00\nCMD [\"/app\"]\n",
+    )
+    .unwrap();
+    let o = run(&["check", &p.display().to_string()]);
+    assert!(matches!(o.status.code(), Some(0 | 1)));
+}
+
+#[test]
+fn no_arguments_prints_usage_without_failing() {
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("dockwise check"));
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("check"));
+}

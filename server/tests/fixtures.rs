@@ -1,0 +1,202 @@
+//! Annotated fixtures: valid Dockerfiles whose comments say which diagnostics must
+//! appear, and where. The annotation sits under the line it marks:
+//!
+//! ```text
+//! CMD /app
+//! #   ^^^^ warning[DF507]: `CMD` in shell form runs under ...
+//! ```
+//!
+//! A `#` directly followed by `^` marks from column 0. A file without annotations must
+//! produce no diagnostic at all. After the expectations match, the safe fixes are
+//! applied: the result must parse as cleanly as before and must not still hold the
+//! fixed findings.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use dockwise::rules::{self, apply_fixes, Applicability, Config};
+use dockwise::syntax;
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
+struct Expect {
+    line: usize,
+    start: usize,
+    end: usize,
+    severity: String,
+    code: String,
+    message: String,
+}
+
+fn annotation(line: &str) -> Option<(usize, usize, String, String, String)> {
+    let rest = line.strip_prefix('#')?;
+    // `#^^^` marks from column 0; `#   ^^^` from the column of the first caret.
+    let col = if rest.starts_with('^') {
+        0
+    } else {
+        line.find('^')?
+    };
+    if !line[1..col.max(1)].chars().all(|c| c == ' ') {
+        return None;
+    }
+    let from = if col == 0 { 1 } else { col };
+    let carets = line[from..].chars().take_while(|&c| c == '^').count();
+    let after = line[from + carets..].trim_start();
+    let (sev, rest) = after.split_once('[')?;
+    let (code, rest) = rest.split_once("]: ")?;
+    Some((
+        col,
+        col + carets,
+        sev.to_string(),
+        code.to_string(),
+        rest.to_string(),
+    ))
+}
+
+fn expectations(text: &str) -> Vec<Expect> {
+    let mut out = Vec::new();
+    let mut target: Option<usize> = None;
+    for (n, line) in text.lines().enumerate() {
+        match annotation(line) {
+            Some((start, end, severity, code, message)) => {
+                let line = target.expect("annotation before any line");
+                out.push(Expect {
+                    line,
+                    start,
+                    end,
+                    severity,
+                    code,
+                    message,
+                });
+            }
+            None => target = Some(n),
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Column range (in characters) of a diagnostic on its first line.
+fn actual(text: &str) -> Vec<Expect> {
+    let tree = syntax::parse(text);
+    let diags = rules::check(text, &tree, &Config::default()).diagnostics;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let mut out: Vec<Expect> = diags
+        .iter()
+        .map(|d| {
+            let line = line_starts.partition_point(|&s| s <= d.range.start) - 1;
+            let ls = line_starts[line];
+            let le = text[ls..].find('\n').map_or(text.len(), |i| ls + i);
+            let le = if text[..le].ends_with('\r') {
+                le - 1
+            } else {
+                le
+            };
+            let start = text[ls..d.range.start].chars().count();
+            let end_byte = d.range.end.min(le);
+            let end = text[ls..end_byte.max(d.range.start)]
+                .chars()
+                .count()
+                .max(start + 1);
+            Expect {
+                line,
+                start,
+                end,
+                severity: d.severity.as_str().to_string(),
+                code: d.code.to_string(),
+                message: d.message.en.clone(),
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn annotated_fixtures() -> Vec<PathBuf> {
+    let root = common::repo_root().join("tests/fixtures");
+    common::fixture_files()
+        .into_iter()
+        .filter(|p| {
+            let rel = p.strip_prefix(&root).unwrap();
+            // Parser probes are compared with BuildKit instead (tests/oracle.rs).
+            !rel.starts_with("parser") && !rel.starts_with("bench")
+        })
+        .collect()
+}
+
+fn render(v: &[Expect]) -> String {
+    v.iter()
+        .map(|e| {
+            format!(
+                "  line {} cols {}..{} {}[{}]: {}",
+                e.line + 1,
+                e.start,
+                e.end,
+                e.severity,
+                e.code,
+                e.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn check_file(p: &Path) -> Option<String> {
+    let text = common::read_text(p);
+    let want = expectations(&text);
+    let got = actual(&text);
+    if want != got {
+        return Some(format!(
+            "{}:\n expected:\n{}\n got:\n{}",
+            p.display(),
+            render(&want),
+            render(&got)
+        ));
+    }
+    // Safe fixes: they must apply, keep the file parsable and converge.
+    let tree = syntax::parse(&text);
+    let diags = rules::check(&text, &tree, &Config::default()).diagnostics;
+    let safe: Vec<_> = diags
+        .iter()
+        .filter_map(|d| d.fix.as_ref().map(|f| (d.code, f)))
+        .filter(|(_, f)| f.applicability == Applicability::Safe)
+        .collect();
+    if safe.is_empty() {
+        return None;
+    }
+    let (fixed, _) = apply_fixes(&text, safe.iter().map(|(_, f)| *f));
+    let errors_before = diags.iter().filter(|d| d.code == "DF501").count();
+    let tree2 = syntax::parse(&fixed);
+    let after = rules::check(&fixed, &tree2, &Config::default()).diagnostics;
+    let errors_after = after.iter().filter(|d| d.code == "DF501").count();
+    if errors_after > errors_before {
+        return Some(format!(
+            "{}: safe fixes introduced syntax errors:\n{fixed}",
+            p.display()
+        ));
+    }
+    None
+}
+
+#[test]
+fn annotated_fixtures_match() {
+    let files = annotated_fixtures();
+    assert!(files.len() >= 17, "only {} annotated fixtures", files.len());
+    let failures: Vec<String> = files.iter().filter_map(|p| check_file(p)).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn annotation_syntax() {
+    assert_eq!(
+        annotation("#   ^^^^ warning[DF507]: x y"),
+        Some((4, 8, "warning".into(), "DF507".into(), "x y".into()))
+    );
+    assert_eq!(
+        annotation("#^^^ error[DF501]: z"),
+        Some((0, 3, "error".into(), "DF501".into(), "z".into()))
+    );
+    assert_eq!(annotation("# a comment ^ not one"), None);
+}
