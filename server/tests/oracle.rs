@@ -21,6 +21,10 @@ const KNOWN: &[(&str, &str)] = &[
          current BuildKit (json.Unmarshal) and dockwise treat it as shell form",
     ),
     (
+        "df507_json_args_recommended.Dockerfile",
+        "`CMD [\"./app\"]%`: exec form in BuildKit v0.12.5, shell form in current BuildKit",
+    ),
+    (
         "json_forms.Dockerfile",
         "JSON array followed by text: exec form in v0.12.5, shell form in current BuildKit",
     ),
