@@ -288,3 +288,45 @@ fn no_arguments_prints_usage_without_failing() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("check"));
 }
+
+#[test]
+fn fix_applies_safe_fixes_idempotently_and_never_loses_data() {
+    let d = tempdir("fix");
+    let p = d.join("Dockerfile");
+    let src = "FROM golang:1.22 as Build\nCOPY go.mod go.sum .\nFROM alpine:3.20\nCOPY --from=buidl /app /app\nCMD /app\n";
+    std::fs::write(&p, src).unwrap();
+    let ps = p.display().to_string();
+    assert_eq!(run(&["fix", "--check", &ps]).status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap(),
+        src,
+        "--check must not write"
+    );
+    assert_eq!(run(&["fix", &ps]).status.code(), Some(0));
+    let once = std::fs::read_to_string(&p).unwrap();
+    assert_eq!(
+        once,
+        "FROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nFROM alpine:3.20\nCOPY --from=build /app /app\nCMD [\"/app\"]\n"
+    );
+    assert_eq!(run(&["fix", &ps]).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap(),
+        once,
+        "a second run changes nothing"
+    );
+    assert_eq!(run(&["check", &ps]).status.code(), Some(0));
+
+    // Standard input: the result goes to stdout.
+    let o = run_stdin(&["fix", "-"], "FROM alpine:3.20\nENV A 1\n");
+    assert_eq!(stdout(&o), "FROM alpine:3.20\nENV A=1\n");
+
+    // Invalid UTF-8 is never rewritten.
+    let bad = d.join("bad.Dockerfile");
+    let bytes = b"FROM alpine:3.20\nENV A 1\nRUN echo \xff\n".to_vec();
+    std::fs::write(&bad, &bytes).unwrap();
+    assert_eq!(
+        run(&["fix", &bad.display().to_string()]).status.code(),
+        Some(2)
+    );
+    assert_eq!(std::fs::read(&bad).unwrap(), bytes);
+}

@@ -32,6 +32,26 @@ struct Cli {
 enum Command {
     /// Check Dockerfiles and report problems.
     Check(CheckArgs),
+    /// Apply the fixes of the findings (safe ones only unless --unsafe).
+    Fix(FixArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct FixArgs {
+    /// Files or directories; `-` reads standard input and prints the result.
+    paths: Vec<PathBuf>,
+    /// Also apply fixes that may change behaviour.
+    #[arg(long = "unsafe")]
+    unsafe_fixes: bool,
+    /// Show what would change without writing files (exit 1 if anything would).
+    #[arg(long)]
+    check: bool,
+    /// Language of the messages: en or zh.
+    #[arg(long)]
+    lang: Option<String>,
+    /// Rule codes or peer names whose fixes are not applied.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -120,6 +140,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Check(args)) => run_check(args),
+        Some(Command::Fix(args)) => run_fix(args),
         None => {
             // The language server arrives with the LSP layer; until then say so plainly.
             let mut err = std::io::stderr();
@@ -169,28 +190,23 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(String, String)>) 
     }
 }
 
-fn run_check(args: CheckArgs) -> ExitCode {
-    let lang = match &args.lang {
-        Some(l) => match Lang::parse(l) {
-            Some(l) => l,
-            None => {
-                eprintln!("dockwise: unknown language `{l}`: use `en` or `zh`");
-                return ExitCode::from(2);
-            }
-        },
-        None => lang_from_env(),
-    };
-    let config = Config {
-        ignore: args
-            .ignore
-            .iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        target: args.target.clone(),
-        ..Config::default()
-    };
-    for name in &config.ignore {
+fn parse_lang(arg: &Option<String>) -> Result<Lang, ExitCode> {
+    match arg {
+        Some(l) => Lang::parse(l).ok_or_else(|| {
+            eprintln!("dockwise: unknown language `{l}`: use `en` or `zh`");
+            ExitCode::from(2)
+        }),
+        None => Ok(lang_from_env()),
+    }
+}
+
+fn parse_ignore(list: &[String], lang: Lang) -> Result<Vec<String>, ExitCode> {
+    let ignore: Vec<String> = list
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    for name in &ignore {
         if rules::rule_for_name(name).is_none() {
             eprintln!(
                 "{}",
@@ -199,16 +215,27 @@ fn run_check(args: CheckArgs) -> ExitCode {
                     Lang::Zh => format!("dockwise：--ignore：未知的规则 `{name}`"),
                 }
             );
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     }
+    Ok(ignore)
+}
 
-    let mut errors: Vec<(String, String)> = Vec::new();
-    let mut inputs: Vec<(String, Result<Vec<u8>, String>)> = Vec::new();
-    let paths = if args.paths.is_empty() {
+/// An input named on the command line: display name, path (None for stdin), bytes.
+type Input = (String, Option<PathBuf>, Result<Vec<u8>, String>);
+
+/// Reads the inputs named on the command line.
+fn collect_inputs(
+    paths: &[PathBuf],
+    stdin_name: &str,
+    lang: Lang,
+    errors: &mut Vec<(String, String)>,
+) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths.clone()
+        paths.to_vec()
     };
     for p in &paths {
         if p.as_os_str() == "-" {
@@ -217,13 +244,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 .read_to_end(&mut buf)
                 .map(|_| buf)
                 .map_err(|e| e.to_string());
-            inputs.push((args.stdin_filename.clone(), r));
+            inputs.push((stdin_name.to_string(), None, r));
             continue;
         }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
                 let mut found = Vec::new();
-                walk(p, &mut found, &mut errors);
+                walk(p, &mut found, errors);
                 if found.is_empty() {
                     let msg = match lang {
                         Lang::En => "no Dockerfile found in this directory".to_string(),
@@ -233,19 +260,36 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 }
                 for f in found {
                     let r = std::fs::read(&f).map_err(|e| e.to_string());
-                    inputs.push((f.display().to_string(), r));
+                    inputs.push((f.display().to_string(), Some(f), r));
                 }
             }
             Ok(_) => {
                 let r = std::fs::read(p).map_err(|e| e.to_string());
-                inputs.push((p.display().to_string(), r));
+                inputs.push((p.display().to_string(), Some(p.clone()), r));
             }
             Err(e) => errors.push((p.display().to_string(), e.to_string())),
         }
     }
+    inputs
+}
 
+fn run_check(args: CheckArgs) -> ExitCode {
+    let lang = match parse_lang(&args.lang) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let config = Config {
+        ignore: match parse_ignore(&args.ignore, lang) {
+            Ok(i) => i,
+            Err(c) => return c,
+        },
+        target: args.target.clone(),
+        ..Config::default()
+    };
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let inputs = collect_inputs(&args.paths, &args.stdin_filename, lang, &mut errors);
     let mut reports = Vec::new();
-    for (path, r) in inputs {
+    for (path, _, r) in inputs {
         match r {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -295,4 +339,113 @@ fn run_check(args: CheckArgs) -> ExitCode {
             .any(|d| d.severity >= t)
     });
     ExitCode::from(u8::from(failed))
+}
+
+/// Applies fixes until none applies (at most a few rounds), refusing any result that
+/// parses worse than the input. Returns the new text and the number of fixes applied.
+pub fn fix_text(text: &str, config: &Config, allow_unsafe: bool) -> (String, usize) {
+    let syntax_errors = |t: &str| {
+        let tree = syntax::parse(t);
+        rules::check(t, &tree, &Config::default())
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "DF501")
+            .count()
+    };
+    let baseline = syntax_errors(text);
+    let mut current = text.to_string();
+    let mut total = 0;
+    for _ in 0..8 {
+        let tree = syntax::parse(&current);
+        let diags = rules::check(&current, &tree, config).diagnostics;
+        let fixes: Vec<&rules::Fix> = diags
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| match f.applicability {
+                rules::Applicability::Safe => true,
+                rules::Applicability::Unsafe => allow_unsafe,
+                rules::Applicability::DisplayOnly => false,
+            })
+            .collect();
+        if fixes.is_empty() {
+            break;
+        }
+        let (next, n) = rules::apply_fixes(&current, fixes);
+        if n == 0 || next == current || syntax_errors(&next) > baseline {
+            break;
+        }
+        current = next;
+        total += n;
+    }
+    (current, total)
+}
+
+fn run_fix(args: FixArgs) -> ExitCode {
+    let lang = match parse_lang(&args.lang) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let config = Config {
+        ignore: match parse_ignore(&args.ignore, lang) {
+            Ok(i) => i,
+            Err(c) => return c,
+        },
+        ..Config::default()
+    };
+    let mut errors = Vec::new();
+    let inputs = collect_inputs(&args.paths, "<stdin>", lang, &mut errors);
+    let mut changed_files = 0;
+    for (name, path, r) in inputs {
+        let bytes = match r {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push((name, e));
+                continue;
+            }
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            // Rewriting would replace the invalid bytes: never lose data.
+            let msg = match lang {
+                Lang::En => "not valid UTF-8; left unchanged",
+                Lang::Zh => "不是有效的 UTF-8，未做修改",
+            };
+            errors.push((name, msg.to_string()));
+            continue;
+        };
+        let (fixed, n) = fix_text(&text, &config, args.unsafe_fixes);
+        match path {
+            None => {
+                print!("{fixed}");
+            }
+            Some(p) if fixed != text => {
+                changed_files += 1;
+                let msg = match lang {
+                    Lang::En => format!("{name}: {n} fix(es) applied"),
+                    Lang::Zh => format!("{name}：已应用 {n} 处修复"),
+                };
+                if args.check {
+                    let msg = match lang {
+                        Lang::En => format!("{name}: {n} fix(es) would be applied"),
+                        Lang::Zh => format!("{name}：可应用 {n} 处修复"),
+                    };
+                    eprintln!("{msg}");
+                } else if let Err(e) = std::fs::write(&p, fixed.as_bytes()) {
+                    errors.push((name, e.to_string()));
+                } else {
+                    eprintln!("{msg}");
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    for (p, e) in &errors {
+        eprintln!("dockwise: {p}: {e}");
+    }
+    if !errors.is_empty() {
+        ExitCode::from(2)
+    } else if args.check && changed_files > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

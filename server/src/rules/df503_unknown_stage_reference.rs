@@ -148,9 +148,11 @@ fn image_ref(
                 n
             ),
         );
+        // BuildKit lower-cases stage names; the fix writes the canonical form.
+        let n = n.to_ascii_lowercase();
         d.with_fix(Fix::safe(
             text!("Use stage `{}`", "改用阶段 `{}`", n),
-            vec![Edit::replace(range, n)],
+            vec![Edit::replace(range, n.clone())],
         ));
         return;
     }

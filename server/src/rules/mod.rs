@@ -21,6 +21,7 @@ mod df514_empty_continuation;
 mod df515_invalid_flag;
 mod df516_copy_multiple_sources_dest;
 mod df517_constant_platform;
+pub mod docs;
 pub mod fix;
 pub mod suppress;
 
