@@ -341,45 +341,6 @@ fn run_check(args: CheckArgs) -> ExitCode {
     ExitCode::from(u8::from(failed))
 }
 
-/// Applies fixes until none applies (at most a few rounds), refusing any result that
-/// parses worse than the input. Returns the new text and the number of fixes applied.
-pub fn fix_text(text: &str, config: &Config, allow_unsafe: bool) -> (String, usize) {
-    let syntax_errors = |t: &str| {
-        let tree = syntax::parse(t);
-        rules::check(t, &tree, &Config::default())
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "DF501")
-            .count()
-    };
-    let baseline = syntax_errors(text);
-    let mut current = text.to_string();
-    let mut total = 0;
-    for _ in 0..8 {
-        let tree = syntax::parse(&current);
-        let diags = rules::check(&current, &tree, config).diagnostics;
-        let fixes: Vec<&rules::Fix> = diags
-            .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .filter(|f| match f.applicability {
-                rules::Applicability::Safe => true,
-                rules::Applicability::Unsafe => allow_unsafe,
-                rules::Applicability::DisplayOnly => false,
-            })
-            .collect();
-        if fixes.is_empty() {
-            break;
-        }
-        let (next, n) = rules::apply_fixes(&current, fixes);
-        if n == 0 || next == current || syntax_errors(&next) > baseline {
-            break;
-        }
-        current = next;
-        total += n;
-    }
-    (current, total)
-}
-
 fn run_fix(args: FixArgs) -> ExitCode {
     let lang = match parse_lang(&args.lang) {
         Ok(l) => l,
@@ -412,7 +373,7 @@ fn run_fix(args: FixArgs) -> ExitCode {
             errors.push((name, msg.to_string()));
             continue;
         };
-        let (fixed, n) = fix_text(&text, &config, args.unsafe_fixes);
+        let (fixed, n) = rules::fix::fix_until_stable(&text, &config, args.unsafe_fixes);
         match path {
             None => {
                 print!("{fixed}");

@@ -118,3 +118,43 @@ pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> 
     out.push_str(&text[pos..]);
     (out, count)
 }
+
+/// Applies fixes round after round until none applies (at most eight rounds), refusing
+/// any round whose result has more syntax errors than the input. Returns the new text
+/// and the number of fixes applied. `dockwise fix` and "fix all" use it.
+pub fn fix_until_stable(text: &str, config: &super::Config, allow_unsafe: bool) -> (String, usize) {
+    let syntax_errors = |t: &str| {
+        let tree = crate::syntax::parse(t);
+        super::check(t, &tree, &super::Config::default())
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "DF501")
+            .count()
+    };
+    let baseline = syntax_errors(text);
+    let mut current = text.to_string();
+    let mut total = 0;
+    for _ in 0..8 {
+        let tree = crate::syntax::parse(&current);
+        let diags = super::check(&current, &tree, config).diagnostics;
+        let fixes: Vec<&Fix> = diags
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| match f.applicability {
+                Applicability::Safe => true,
+                Applicability::Unsafe => allow_unsafe,
+                Applicability::DisplayOnly => false,
+            })
+            .collect();
+        if fixes.is_empty() {
+            break;
+        }
+        let (next, n) = apply_fixes(&current, fixes);
+        if n == 0 || next == current || syntax_errors(&next) > baseline {
+            break;
+        }
+        current = next;
+        total += n;
+    }
+    (current, total)
+}

@@ -23,6 +23,16 @@ mod df516_copy_multiple_sources_dest;
 mod df517_constant_platform;
 pub mod docs;
 pub mod fix;
+mod go102_source_copied_before_deps;
+mod go104_mod_verify_missing;
+mod go105_debug_info_kept;
+mod go106_obsolete_build_flags;
+mod go107_hardcoded_target_platform;
+mod go110_module_cache_not_mounted;
+mod go113_unpinned_go_install;
+mod rt202_apk_cache_kept;
+mod sec302_secret_in_arg_or_env;
+mod sec303_add_instead_of_copy;
 pub mod suppress;
 
 use std::collections::BTreeMap;
@@ -31,8 +41,9 @@ use std::ops::Range;
 pub use fix::{apply_fixes, Applicability, Edit, Fix};
 
 use crate::i18n::{Lang, Text};
+use crate::semantic::go::GoCommand;
 use crate::semantic::{self, Model};
-use crate::syntax::SyntaxTree;
+use crate::syntax::{InstrRef, SyntaxTree};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -156,11 +167,76 @@ pub struct Ctx<'a> {
     pub tree: &'a SyntaxTree,
     pub model: &'a Model,
     pub config: &'a Config,
+    /// Every `go` command of every RUN.
+    pub go: &'a [GoCommand],
 }
 
 impl<'a> Ctx<'a> {
     pub fn slice(&self, r: Range<usize>) -> &'a str {
         self.text.get(r).unwrap_or("")
+    }
+
+    /// The instructions of a stage after its FROM.
+    pub fn stage_instrs(&self, stage: usize) -> impl Iterator<Item = InstrRef<'a>> + '_ {
+        let items: &'a [usize] = self
+            .model
+            .stages
+            .get(stage)
+            .map_or(&[], |s| s.items.as_slice());
+        items.iter().filter_map(|&k| self.tree.instr_at(k))
+    }
+
+    /// The stage that is built: `target` when configured and found, else the last one.
+    pub fn final_stage(&self) -> Option<usize> {
+        self.model
+            .final_stage(self.config.target.as_deref())
+            .map(|s| s.index)
+    }
+
+    /// Stages whose files end up in the final image: the final stage, its in-file
+    /// ancestors, and (transitively) the stages they `COPY --from`.
+    pub fn stages_reaching_final(&self) -> Vec<usize> {
+        let Some(f) = self.final_stage() else {
+            return Vec::new();
+        };
+        let mut out = vec![f];
+        let mut i = 0;
+        while i < out.len() {
+            let s = out[i];
+            let mut next: Vec<usize> = self.model.ancestors(s);
+            for r in &self.model.refs {
+                if r.in_stage == s && r.kind == semantic::RefKind::CopyFrom {
+                    if let semantic::RefTarget::Stage(t) = r.target {
+                        next.push(t);
+                    }
+                }
+            }
+            for n in next {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// The line break used by the file (for inserted lines).
+    pub fn eol(&self) -> &'static str {
+        if self.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+
+    /// The indentation of the line holding `offset`.
+    pub fn indent_at(&self, offset: usize) -> &'a str {
+        let start = self.text[..offset.min(self.text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line = &self.text[start..];
+        &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
     }
 }
 
@@ -224,6 +300,16 @@ pub struct Config {
 
 /// Every rule, in code order. Retired codes are never reused.
 pub static REGISTRY: &[&Rule] = &[
+    &go102_source_copied_before_deps::RULE,
+    &go104_mod_verify_missing::RULE,
+    &go105_debug_info_kept::RULE,
+    &go106_obsolete_build_flags::RULE,
+    &go107_hardcoded_target_platform::RULE,
+    &go110_module_cache_not_mounted::RULE,
+    &go113_unpinned_go_install::RULE,
+    &rt202_apk_cache_kept::RULE,
+    &sec302_secret_in_arg_or_env::RULE,
+    &sec303_add_instead_of_copy::RULE,
     &df501_syntax_error::RULE,
     &df502_instruction_before_from::RULE,
     &df503_unknown_stage_reference::RULE,
@@ -270,11 +356,13 @@ pub struct Analysis {
 /// come back sorted by position.
 pub fn check(text: &str, tree: &SyntaxTree, config: &Config) -> Analysis {
     let model = semantic::analyze(text, tree);
+    let go = semantic::go::go_commands(text, tree, &model);
     let cx = Ctx {
         text,
         tree,
         model: &model,
         config,
+        go: &go,
     };
     let mut out = Vec::new();
     for rule in REGISTRY {

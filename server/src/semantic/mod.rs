@@ -4,6 +4,7 @@
 //!
 //! Architecture invariant: pure functions of (text, tree); no I/O.
 
+pub mod go;
 pub mod image;
 pub mod shell;
 pub mod vars;

@@ -80,6 +80,19 @@ impl SyntaxTree {
                 _ => None,
             })
     }
+    /// The instruction at tree item `index`, if that item is one.
+    pub fn instr_at(&self, index: usize) -> Option<InstrRef<'_>> {
+        let it = self.items.get(index)?;
+        match &it.node.kind {
+            NodeKind::Instruction(ins) => Some(InstrRef {
+                start: it.start as usize,
+                len: it.node.len as usize,
+                ins,
+                index,
+            }),
+            _ => None,
+        }
+    }
     /// Absolute ranges of comment lines outside instructions.
     pub fn comments(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         self.items.iter().filter_map(|it| match it.node.kind {

@@ -1,0 +1,67 @@
+//! GO104: `go mod download` without `go mod verify`.
+
+use super::prelude::*;
+use crate::semantic::go::GoVerb;
+
+pub static RULE: Rule = Rule {
+    code: "GO104",
+    name: "mod-verify-missing",
+    severity: Severity::Hint,
+    fix: FixKind::Safe,
+    peers: &[],
+    en: RuleDoc {
+        summary: "`go mod download` without `go mod verify`",
+        what: "Flags a stage that downloads modules with `go mod download` and never runs `go mod verify`.",
+        why: "`go mod verify` checks that the downloaded modules in the cache still match the hashes in `go.sum`, so a tampered module cache (a poisoned cache mount, a compromised proxy mirror) fails the build instead of ending up in your binary. The guide's production Dockerfile runs it right after the download.",
+        bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\n",
+        good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\n",
+        fix: "Appends `&& go mod verify` to the download command (safe: it only reads the cache and fails on a mismatch).",
+    },
+    zh: RuleDoc {
+        summary: "执行了 `go mod download` 却没有 `go mod verify`",
+        what: "当阶段用 `go mod download` 下载了模块、却从未执行 `go mod verify` 时给出建议。",
+        why: "`go mod verify` 会检查缓存中已下载的模块是否仍与 `go.sum` 中的哈希一致。这样一旦模块缓存被篡改（例如被污染的缓存挂载、被攻破的代理镜像），构建会直接失败，而不是把问题代码编进你的二进制文件。指南中的生产级 Dockerfile 就在下载之后紧接着执行了它。",
+        bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\n",
+        good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\n",
+        fix: "在下载命令后追加 `&& go mod verify`（安全：它只读取缓存，哈希不一致时才会失败）。",
+    },
+    check,
+};
+
+fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    for stage in &cx.model.stages {
+        let downloads: Vec<_> = cx
+            .go
+            .iter()
+            .filter(|g| g.stage == stage.index && g.verb == GoVerb::ModDownload && !g.onbuild)
+            .collect();
+        let verified = cx
+            .go
+            .iter()
+            .any(|g| g.stage == stage.index && g.verb == GoVerb::ModVerify);
+        if verified {
+            continue;
+        }
+        let Some(first) = downloads.first() else {
+            continue;
+        };
+        // The fix goes after the command; in exec form there is no shell to chain with.
+        let exec = cx
+            .tree
+            .instr_at(first.item)
+            .is_some_and(|i| i.onbuild_target().is_exec_form());
+        let d = sink.report(
+            first.range.clone(),
+            text!(
+                "modules are downloaded but never checked against `go.sum`; add `go mod verify`",
+                "下载了模块却没有对照 `go.sum` 校验；请添加 `go mod verify`"
+            ),
+        );
+        if !exec {
+            d.with_fix(Fix::safe(
+                text!("Add `&& go mod verify`", "添加 `&& go mod verify`"),
+                vec![Edit::insert(first.range.end, " && go mod verify")],
+            ));
+        }
+    }
+}
