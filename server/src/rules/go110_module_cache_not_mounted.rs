@@ -29,12 +29,20 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    // A CI image (tests and vet in a toolchain, nothing shipped) is not what this
+    // advice is about.
+    if cx.ci_only() {
+        return;
+    }
     let mut seen = Vec::new();
     for g in cx.go.iter().filter(|g| !g.onbuild) {
         if seen.contains(&g.item) {
             continue;
         }
-        let builds = matches!(g.verb, GoVerb::Build | GoVerb::Install | GoVerb::Test);
+        let builds = matches!(
+            g.verb,
+            GoVerb::Build | GoVerb::Install | GoVerb::Test | GoVerb::Run
+        );
         if !(builds || g.verb == GoVerb::ModDownload) {
             continue;
         }

@@ -34,12 +34,33 @@ fn remote(p: &str) -> bool {
     first.contains('.') && !p.starts_with('.') && !p.starts_with('/') && !p.contains('$')
 }
 
+/// Whether the stage (or an ancestor) has a module: go.mod or the whole context was
+/// copied before `item`. Inside a module, `go install pkg` takes the version go.mod pins.
+fn in_module(cx: &Ctx<'_>, stage: usize, item: usize) -> bool {
+    let mut chain = vec![stage];
+    chain.extend(cx.model.ancestors(stage));
+    chain.iter().any(|&s| {
+        cx.stage_instrs(s).any(|i| {
+            (s != stage || i.index < item)
+                && matches!(i.ins.keyword, Keyword::Copy | Keyword::Add)
+                && i.ins.flag("from").is_none()
+                && i.ins.args.words().iter().rev().skip(1).any(|w| {
+                    let t = w.text.trim_start_matches("./");
+                    t.is_empty() || t == "." || t == "*" || t.starts_with("go.")
+                })
+        })
+    })
+}
+
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for g in cx
         .go
         .iter()
         .filter(|g| matches!(g.verb, GoVerb::Install | GoVerb::Get))
     {
+        let module = in_module(cx, g.stage, g.item);
+        let gopath_mode = crate::semantic::go::env_for(cx.model, g, "GO111MODULE")
+            .is_some_and(|v| v.value == "off");
         for p in &g.packages {
             let (path, version) = match p.text.split_once('@') {
                 Some((a, b)) => (a, Some(b)),
@@ -49,7 +70,9 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 continue;
             }
             let floating = match version {
-                None => true,
+                // `go get` moves the module to its newest version; `go install` inside a
+                // module builds the version go.mod pins.
+                None => g.verb == GoVerb::Get || !module || gopath_mode,
                 Some(v) => matches!(
                     v,
                     "latest" | "master" | "main" | "HEAD" | "upgrade" | "patch"

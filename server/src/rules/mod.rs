@@ -221,6 +221,26 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// A CI-only image: no stage has a CMD or ENTRYPOINT, the final stage runs a Go
+    /// toolchain, and nothing built is copied anywhere (tests, vet, `go build ./...`).
+    pub fn ci_only(&self) -> bool {
+        let has_entry = self.tree.instructions().any(|i| {
+            matches!(
+                i.ins.keyword,
+                crate::syntax::Keyword::Cmd | crate::syntax::Keyword::Entrypoint
+            )
+        });
+        if has_entry || self.go.is_empty() {
+            return false;
+        }
+        let copies_from_stage = self.model.refs.iter().any(|r| {
+            r.kind == semantic::RefKind::CopyFrom
+                && matches!(r.target, semantic::RefTarget::Stage(_))
+        });
+        let outputs = self.go.iter().any(|g| g.has_flag("-o"));
+        !copies_from_stage && !outputs
+    }
+
     /// The line break used by the file (for inserted lines).
     pub fn eol(&self) -> &'static str {
         if self.text.contains("\r\n") {

@@ -328,6 +328,12 @@ pub fn go_commands(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<GoComman
             if matches!(c.program(), Some("export")) {
                 for w in c.args() {
                     if let Some((k, v)) = w.text.split_once('=') {
+                        // Exported twice with different values (the branches of a
+                        // `case` or `if`): the value depends on the run, not on the text.
+                        let v = match exported.iter().find(|(n, _)| n == k) {
+                            Some((_, old)) if old.value != v => "$(conditional)",
+                            _ => v,
+                        };
                         exported.push((
                             k.to_string(),
                             EnvValue {
