@@ -238,7 +238,12 @@ impl<'a> Ctx<'a> {
                 && matches!(r.target, semantic::RefTarget::Stage(_))
         });
         let outputs = self.go.iter().any(|g| g.has_flag("-o"));
-        !copies_from_stage && !outputs
+        let checks_only = self.go.iter().any(|g| {
+            matches!(g.verb, semantic::go::GoVerb::Test | semantic::go::GoVerb::Vet)
+                || (g.verb == semantic::go::GoVerb::Build
+                    && g.packages.iter().any(|p| p.text.ends_with("...")))
+        });
+        checks_only && !copies_from_stage && !outputs
     }
 
     /// The line break used by the file (for inserted lines).
