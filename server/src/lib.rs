@@ -4,6 +4,7 @@
 //! no async runtime, no panics on any input.
 
 pub mod cli;
+pub mod context;
 pub mod document;
 pub mod i18n;
 pub mod rules;

@@ -73,8 +73,8 @@ fn validate(doc: &serde_json::Value) {
     );
 }
 
-const CLEAN: &str = "FROM alpine:3.20\nCMD [\"/app\"]\n";
-const WARN: &str = "FROM alpine:3.20\nCMD /app\n";
+const CLEAN: &str = "FROM alpine:3.20\nUSER 65532:65532\nCMD [\"/app\"]\n";
+const WARN: &str = "FROM alpine:3.20\nUSER 65532:65532\nCMD /app\n";
 
 #[test]
 fn whole_corpus_in_one_process_matches_the_schema() {
@@ -147,9 +147,9 @@ fn human_output_shows_the_line_and_a_caret() {
     assert_eq!(o.status.code(), Some(1));
     let expected = "\
 warning[DF507]: `CMD` in shell form runs under `/bin/sh -c`, which does not pass signals on; use a JSON array
- --> Dockerfile:2:5
+ --> Dockerfile:3:5
   |
-2 | CMD /app
+3 | CMD /app
   |     ^^^^
   = fix available: Write as `[\"/app\"]`
 
@@ -187,7 +187,7 @@ fn json_sarif_and_github_formats() {
     validate(&doc);
     let d = &doc["diagnostics"][0];
     assert_eq!(d["code"], "DF507");
-    assert_eq!(d["range"]["start"]["line"], 2);
+    assert_eq!(d["range"]["start"]["line"], 3);
     assert_eq!(d["range"]["start"]["column"], 5);
     assert_eq!(d["fix"]["applicability"], "safe");
 
@@ -199,7 +199,7 @@ fn json_sarif_and_github_formats() {
     assert_eq!(results[0]["ruleId"], "DF507");
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
-        2
+        3
     );
 
     let o = run_stdin(
@@ -215,7 +215,7 @@ fn json_sarif_and_github_formats() {
     );
     assert_eq!(
         stdout(&o).lines().next().unwrap(),
-        "::warning file=a%2Cb%3Ac,line=2,col=5,endLine=2,endColumn=9,title=dockwise DF507::`CMD` in shell form runs under `/bin/sh -c`, which does not pass signals on; use a JSON array"
+        "::warning file=a%2Cb%3Ac,line=3,col=5,endLine=3,endColumn=9,title=dockwise DF507::`CMD` in shell form runs under `/bin/sh -c`, which does not pass signals on; use a JSON array"
     );
 }
 
@@ -293,7 +293,7 @@ fn no_arguments_prints_usage_without_failing() {
 fn fix_applies_safe_fixes_idempotently_and_never_loses_data() {
     let d = tempdir("fix");
     let p = d.join("Dockerfile");
-    let src = "FROM golang:1.22 as Build\nCOPY go.mod go.sum .\nFROM alpine:3.20\nCOPY --from=buidl /app /app\nCMD /app\n";
+    let src = "FROM golang:1.22 as Build\nCOPY go.mod go.sum .\nFROM alpine:3.20\nCOPY --from=buidl /app /app\nUSER 65532:65532\nCMD /app\n";
     std::fs::write(&p, src).unwrap();
     let ps = p.display().to_string();
     assert_eq!(run(&["fix", "--check", &ps]).status.code(), Some(1));
@@ -306,7 +306,7 @@ fn fix_applies_safe_fixes_idempotently_and_never_loses_data() {
     let once = std::fs::read_to_string(&p).unwrap();
     assert_eq!(
         once,
-        "FROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nFROM alpine:3.20\nCOPY --from=build /app /app\nCMD [\"/app\"]\n"
+        "FROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nFROM alpine:3.20\nCOPY --from=build /app /app\nUSER 65532:65532\nCMD [\"/app\"]\n"
     );
     assert_eq!(run(&["fix", &ps]).status.code(), Some(0));
     assert_eq!(
@@ -317,8 +317,8 @@ fn fix_applies_safe_fixes_idempotently_and_never_loses_data() {
     assert_eq!(run(&["check", &ps]).status.code(), Some(0));
 
     // Standard input: the result goes to stdout.
-    let o = run_stdin(&["fix", "-"], "FROM alpine:3.20\nENV A 1\n");
-    assert_eq!(stdout(&o), "FROM alpine:3.20\nENV A=1\n");
+    let o = run_stdin(&["fix", "-"], "FROM alpine:3.20\nENV A 1\nUSER 1\n");
+    assert_eq!(stdout(&o), "FROM alpine:3.20\nENV A=1\nUSER 1\n");
 
     // Invalid UTF-8 is never rewritten.
     let bad = d.join("bad.Dockerfile");

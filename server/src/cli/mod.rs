@@ -1,6 +1,7 @@
 //! The command line: `dockwise check`, and (later) the language server on stdio.
 //! This layer, with `lsp`, is the only one that touches the file system and stdout.
 
+pub mod fs_context;
 mod output;
 
 use std::io::{IsTerminal, Read, Write};

@@ -94,7 +94,10 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let Some(stage) = cx.model.stage_of_item(i.index) else {
             continue;
         };
-        if shell_set(cx, cx.model, stage, i.index) {
+        // Without a shell the command cannot run at all: RT203 says so.
+        if shell_set(cx, cx.model, stage, i.index)
+            || cx.runtimes.get(stage).is_some_and(|r| r.shell_less())
+        {
             continue;
         }
         let name = i.ins.keyword_text.to_uppercase();

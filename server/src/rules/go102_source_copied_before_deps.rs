@@ -66,7 +66,12 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let downloads_after = cx.go.iter().any(|g| {
             g.stage == stage.index && g.item > whole.index && g.verb.downloads() && !g.onbuild
         });
-        if !downloads_after {
+        // A make or script build in a Go toolchain downloads modules as well.
+        let toolchain = cx
+            .runtimes
+            .get(stage.index)
+            .is_some_and(|r| r.go_toolchain.yes());
+        if !(downloads_after || (toolchain && cx.builds_by_script(stage.index))) {
             continue;
         }
         // Already done right: go.mod copied and modules downloaded before the whole copy.

@@ -23,14 +23,25 @@ mod df516_copy_multiple_sources_dest;
 mod df517_constant_platform;
 pub mod docs;
 pub mod fix;
+mod go101_single_stage_go_image;
 mod go102_source_copied_before_deps;
+mod go103_cgo_binary_in_static_runtime;
 mod go104_mod_verify_missing;
 mod go105_debug_info_kept;
 mod go106_obsolete_build_flags;
 mod go107_hardcoded_target_platform;
 mod go110_module_cache_not_mounted;
+mod go111_copied_binary_not_built;
 mod go113_unpinned_go_install;
+mod rt201_floating_base_tag;
 mod rt202_apk_cache_kept;
+mod rt203_shell_in_shell_less_stage;
+mod rt204_missing_ca_certificates;
+mod rt205_missing_zoneinfo;
+mod rt206_named_user_without_passwd;
+mod rt207_healthcheck_tool_missing;
+mod rt208_toolchain_in_final_image;
+mod sec301_runs_as_root;
 mod sec302_secret_in_arg_or_env;
 mod sec303_add_instead_of_copy;
 pub mod suppress;
@@ -42,6 +53,7 @@ pub use fix::{apply_fixes, Applicability, Edit, Fix};
 
 use crate::i18n::{Lang, Text};
 use crate::semantic::go::GoCommand;
+use crate::semantic::runtime::Runtime;
 use crate::semantic::{self, Model};
 use crate::syntax::{InstrRef, SyntaxTree};
 
@@ -169,6 +181,8 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
     /// Every `go` command of every RUN.
     pub go: &'a [GoCommand],
+    /// What each stage's image holds.
+    pub runtimes: &'a [Runtime],
 }
 
 impl<'a> Ctx<'a> {
@@ -239,11 +253,49 @@ impl<'a> Ctx<'a> {
         });
         let outputs = self.go.iter().any(|g| g.has_flag("-o"));
         let checks_only = self.go.iter().any(|g| {
-            matches!(g.verb, semantic::go::GoVerb::Test | semantic::go::GoVerb::Vet)
-                || (g.verb == semantic::go::GoVerb::Build
-                    && g.packages.iter().any(|p| p.text.ends_with("...")))
+            matches!(
+                g.verb,
+                semantic::go::GoVerb::Test | semantic::go::GoVerb::Vet
+            ) || (g.verb == semantic::go::GoVerb::Build
+                && g.packages.iter().any(|p| p.text.ends_with("...")))
         });
         checks_only && !copies_from_stage && !outputs
+    }
+
+    /// Whether a RUN after a whole-context copy in `stage` builds the source by a script
+    /// or make (`make build`, `./build.sh`, `RUN "go build main.go"`).
+    pub fn builds_by_script(&self, stage: usize) -> bool {
+        let instrs: Vec<InstrRef<'a>> = self.stage_instrs(stage).collect();
+        let Some(copy) = instrs
+            .iter()
+            .find(|i| go102_source_copied_before_deps::copies_whole_context(i.ins))
+        else {
+            return false;
+        };
+        instrs
+            .iter()
+            .filter(|i| i.index > copy.index && i.ins.keyword == crate::syntax::Keyword::Run)
+            .any(|i| {
+                semantic::run_commands(self.text, *i).iter().any(|c| {
+                    let name = c.name().unwrap_or("");
+                    let p = c.program().unwrap_or("");
+                    p == "make"
+                        || p.starts_with("build")
+                        || name.starts_with("./")
+                        || name.starts_with("go build")
+                        || name.starts_with("go install")
+                })
+            })
+    }
+
+    /// The runtime of the final stage.
+    pub fn final_runtime(&self) -> Option<&'a Runtime> {
+        self.final_stage().and_then(|f| self.runtimes.get(f))
+    }
+
+    /// Whether the file builds Go code at all (any go build/install/run/test).
+    pub fn builds_go(&self) -> bool {
+        self.go.iter().any(|g| g.verb.compiles())
     }
 
     /// The line break used by the file (for inserted lines).
@@ -325,14 +377,25 @@ pub struct Config {
 
 /// Every rule, in code order. Retired codes are never reused.
 pub static REGISTRY: &[&Rule] = &[
+    &go101_single_stage_go_image::RULE,
     &go102_source_copied_before_deps::RULE,
+    &go103_cgo_binary_in_static_runtime::RULE,
     &go104_mod_verify_missing::RULE,
     &go105_debug_info_kept::RULE,
     &go106_obsolete_build_flags::RULE,
     &go107_hardcoded_target_platform::RULE,
     &go110_module_cache_not_mounted::RULE,
+    &go111_copied_binary_not_built::RULE,
     &go113_unpinned_go_install::RULE,
+    &rt201_floating_base_tag::RULE,
     &rt202_apk_cache_kept::RULE,
+    &rt203_shell_in_shell_less_stage::RULE,
+    &rt204_missing_ca_certificates::RULE,
+    &rt205_missing_zoneinfo::RULE,
+    &rt206_named_user_without_passwd::RULE,
+    &rt207_healthcheck_tool_missing::RULE,
+    &rt208_toolchain_in_final_image::RULE,
+    &sec301_runs_as_root::RULE,
     &sec302_secret_in_arg_or_env::RULE,
     &sec303_add_instead_of_copy::RULE,
     &df501_syntax_error::RULE,
@@ -382,12 +445,14 @@ pub struct Analysis {
 pub fn check(text: &str, tree: &SyntaxTree, config: &Config) -> Analysis {
     let model = semantic::analyze(text, tree);
     let go = semantic::go::go_commands(text, tree, &model);
+    let runtimes = semantic::runtime::runtimes(text, tree, &model);
     let cx = Ctx {
         text,
         tree,
         model: &model,
         config,
         go: &go,
+        runtimes: &runtimes,
     };
     let mut out = Vec::new();
     for rule in REGISTRY {
@@ -427,7 +492,7 @@ fn config_ignores(config: &Config, d: &Diagnostic) -> bool {
 pub(crate) mod prelude {
     pub use super::{Ctx, Edit, Fix, FixKind, Rule, RuleDoc, Severity, Sink, Tag};
     pub use crate::i18n::Text;
-    pub use crate::semantic::RefTarget;
+    pub use crate::semantic::{RefKind, RefTarget};
     pub use crate::syntax::{Args, InstrRef, Keyword};
     pub use crate::text;
 }

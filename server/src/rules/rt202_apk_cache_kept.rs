@@ -29,7 +29,12 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let shipped = cx.stages_reaching_final();
+    // Only the final stage's own layers (and its FROM ancestors') ship; stages that are
+    // merely copied from contribute files, not layers.
+    let shipped: Vec<usize> = cx
+        .final_stage()
+        .map(|f| std::iter::once(f).chain(cx.model.ancestors(f)).collect())
+        .unwrap_or_default();
     for i in cx.tree.instructions() {
         if i.onbuild_target().keyword != Keyword::Run {
             continue;

@@ -323,7 +323,8 @@ pub fn go_commands(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<GoComman
         let (mod_cache, build_cache) = cache_mounts(target);
         let cmds = run_commands(text, i);
         let mut exported: Vec<(String, EnvValue)> = Vec::new();
-        let workdir = workdir_at(tree, model, stage, i.index);
+        let workdir =
+            workdir_at(tree, model, stage, i.index).or_else(|| image_workdir(model, stage));
         for c in &cmds {
             if matches!(c.program(), Some("export")) {
                 for w in c.args() {
@@ -451,6 +452,13 @@ pub fn workdir_at(tree: &SyntaxTree, model: &Model, stage: usize, item: usize) -
         }
     }
     dir
+}
+
+/// The WORKDIR the root image of a stage's chain sets (golang: `/go`), when known.
+fn image_workdir(model: &Model, stage: usize) -> Option<String> {
+    let root = model.ancestors(stage).last().copied().unwrap_or(stage);
+    let image = model.stages.get(root)?.base.image.as_ref()?;
+    super::knowledge::image_facts(image)?.workdir.clone()
 }
 
 /// Joins a path onto a directory (`None` = unknown base → relative paths stay unknown).

@@ -6,6 +6,8 @@
 
 pub mod go;
 pub mod image;
+pub mod knowledge;
+pub mod runtime;
 pub mod shell;
 pub mod vars;
 

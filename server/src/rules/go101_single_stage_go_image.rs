@@ -1,0 +1,130 @@
+//! GO101: the final image is the Go toolchain that built the app.
+
+use super::prelude::*;
+use crate::semantic::go::GoVerb;
+
+pub static RULE: Rule = Rule {
+    code: "GO101",
+    name: "single-stage-go-image",
+    severity: Severity::Warning,
+    fix: FixKind::None,
+    peers: &[],
+    en: RuleDoc {
+        summary: "The final image ships the Go toolchain that built the app",
+        what: "Flags a final stage that is (or installs) a Go toolchain and also builds or runs the application in it: a single-stage build `FROM golang`, a distribution image that installs `go`, or `CMD go run`. Images that are Go tools on purpose (golangci-lint, goreleaser) and CI-only images are left alone.",
+        why: "The Go toolchain is about 800 MB (`golang:1.21` in the guide's table) while the program needs none of it: Go compiles to one executable. Shipping the compiler, the module cache and the source widens the attack surface and slows every pull. A multi-stage build compiles in a `builder` stage and copies only the binary into alpine (≈15 MB) or scratch (≈10 MB).",
+        bad: "FROM golang:1.21-alpine\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -o main .\nCMD [\"./main\"]\n",
+        good: "FROM golang:1.21-alpine AS builder\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -o main .\n\nFROM alpine:3.20\nCOPY --from=builder /app/main /app/main\nCMD [\"/app/main\"]\n",
+        fix: "None yet: split the file into a builder and a runtime stage (the multi-stage refactor will do this automatically).",
+    },
+    zh: RuleDoc {
+        summary: "最终镜像包含了用来编译应用的 Go 工具链",
+        what: "当最终阶段本身就是（或安装了）Go 工具链，并且在其中编译或运行应用时给出提示：例如 `FROM golang` 的单阶段构建、安装了 `go` 的发行版镜像，或 `CMD go run`。本身就是 Go 工具的镜像（golangci-lint、goreleaser）和只用于 CI 的镜像不受影响。",
+        why: "Go 工具链大约有 800 MB（指南表格中 `golang:1.21` 的大小），而程序运行时一点都用不上：Go 编译出来的就是一个可执行文件。把编译器、模块缓存和源码一起发布，会扩大攻击面，也拖慢每一次拉取。多阶段构建在 `builder` 阶段编译，只把二进制文件复制到 alpine（约 15 MB）或 scratch（约 10 MB）中。",
+        bad: "FROM golang:1.21-alpine\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -o main .\nCMD [\"./main\"]\n",
+        good: "FROM golang:1.21-alpine AS builder\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -o main .\n\nFROM alpine:3.20\nCOPY --from=builder /app/main /app/main\nCMD [\"/app/main\"]\n",
+        fix: "暂无自动修复：请把文件拆成构建阶段和运行阶段（多阶段重构功能会自动完成这一步）。",
+    },
+    check,
+};
+
+/// Go tools whose images run a Go toolchain on purpose.
+const GO_TOOLS: &[&str] = &[
+    "golangci-lint",
+    "goreleaser",
+    "gopls",
+    "ko",
+    "mage",
+    "buf",
+    "air",
+    "dlv",
+];
+
+fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(fin) = cx.final_stage() else { return };
+    let Some(rt) = cx.runtimes.get(fin) else {
+        return;
+    };
+    if !rt.go_toolchain.yes() || cx.ci_only() {
+        return;
+    }
+    let mut chain = vec![fin];
+    chain.extend(cx.model.ancestors(fin));
+    let app_build = cx.go.iter().any(|g| {
+        chain.contains(&g.stage)
+            && !g.onbuild
+            && match g.verb {
+                GoVerb::Build | GoVerb::Run => true,
+                GoVerb::Install => !g
+                    .packages
+                    .iter()
+                    .any(|p| matches!(p.text.as_str(), "std" | "cmd")),
+                _ => false,
+            }
+    });
+    // `CMD ["go", "run", …]` / `CMD go run main.go`: compiled at every start.
+    let go_at_start = cx.stage_instrs(fin).any(|i| {
+        matches!(i.ins.keyword, Keyword::Cmd | Keyword::Entrypoint)
+            && match &i.ins.args {
+                Args::Exec(w) => w.first().is_some_and(|w| w.text == "go"),
+                Args::Shell(w) => w.text.trim_start().starts_with("go "),
+                _ => false,
+            }
+    });
+    let tool_image = cx.stage_instrs(fin).any(|i| {
+        matches!(i.ins.keyword, Keyword::Entrypoint | Keyword::Cmd)
+            && i.ins
+                .args
+                .words()
+                .first()
+                .or(match &i.ins.args {
+                    Args::Shell(w) => Some(w),
+                    _ => None,
+                })
+                .is_some_and(|w| {
+                    let first = w.text.split_whitespace().next().unwrap_or("");
+                    let prog = first.rsplit('/').next().unwrap_or(first);
+                    GO_TOOLS.contains(&prog)
+                })
+    });
+    if tool_image && !app_build {
+        return;
+    }
+    let by_script = chain.iter().any(|&s| cx.builds_by_script(s));
+    if !(app_build || go_at_start || by_script) {
+        return;
+    }
+    let st = &cx.model.stages[fin];
+    let range = match rt.go_toolchain_item {
+        Some(k) if k != st.item => cx
+            .tree
+            .instr_at(k)
+            .map_or(st.base.range.clone(), |i| i.line_range()),
+        _ => {
+            // The toolchain came with the base image of the chain's root.
+            let root = chain.last().copied().unwrap_or(fin);
+            cx.model.stages[root].base.range.clone()
+        }
+    };
+    let size = rt
+        .base
+        .and_then(|f| f.size_mb)
+        .filter(|s| *s >= 100.0)
+        .map(|s| format!("{s:.0}"));
+    let msg = match (go_at_start, size) {
+        (true, _) => text!(
+            "the final image compiles the app with `go run` every time the container starts and ships the whole Go toolchain; build a binary in a builder stage and run that",
+            "最终镜像在每次容器启动时用 `go run` 编译应用，并且带着整个 Go 工具链；请在构建阶段编译出二进制文件，再运行它"
+        ),
+        (false, Some(mb)) => text!(
+            "the final image is the Go toolchain that built the app (about {} MB); compile in a builder stage and copy only the binary into a small runtime image",
+            "最终镜像就是编译应用的 Go 工具链（约 {} MB）；请在构建阶段编译，只把二进制文件复制到精简的运行镜像中",
+            mb
+        ),
+        (false, None) => text!(
+            "the final image carries the Go toolchain that built the app; compile in a builder stage and copy only the binary into a small runtime image",
+            "最终镜像带着编译应用的 Go 工具链；请在构建阶段编译，只把二进制文件复制到精简的运行镜像中"
+        ),
+    };
+    sink.report(range, msg);
+}

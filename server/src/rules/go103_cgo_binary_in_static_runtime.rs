@@ -1,0 +1,295 @@
+//! GO103: a binary built with cgo (possibly) on runs where its C library is missing.
+
+use super::prelude::*;
+use crate::semantic::go::{env_for, output_path, GoCommand, GoVerb};
+use crate::semantic::knowledge::{self, Libc};
+use crate::semantic::runtime::{Runtime, Tri};
+
+pub static RULE: Rule = Rule {
+    code: "GO103",
+    name: "cgo-binary-in-static-runtime",
+    severity: Severity::Error,
+    fix: FixKind::Safe,
+    peers: &[],
+    en: RuleDoc {
+        summary: "A binary built with cgo on is copied into an image without its C library",
+        what: "Flags a `go build` whose binary is copied into alpine (musl), scratch or distroless static, or into an older glibc, while cgo may be on: `CGO_ENABLED` is not `0` and the builder has a C compiler (plain `golang:X` images do; `golang:X-alpine` does not unless gcc is installed, and before Go 1.20 cgo was on anyway). It is an error for a glibc builder, a warning for an alpine builder with a C compiler or an old Go.",
+        why: "With cgo on, packages such as `net` and `os/user` link against the builder's C library, so the binary is dynamic. On scratch there is no C library at all, on alpine there is musl instead of glibc, and an older Debian has an older glibc: the container dies at start with \"no such file or directory\" or \"GLIBC_2.34 not found\". `CGO_ENABLED=0` produces a fully static binary that runs anywhere.",
+        bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
+        good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
+        fix: "Prefixes the build with `CGO_ENABLED=0` (safe for code that does not need cgo, which dockwise checks: it is not offered when the build uses cgo build tags or, with the build context, cgo-only modules — see GO109).",
+    },
+    zh: RuleDoc {
+        summary: "启用 cgo 编译的二进制文件被复制到了缺少对应 C 库的镜像中",
+        what: "当 cgo 可能处于开启状态（`CGO_ENABLED` 不是 `0`，且构建镜像中有 C 编译器：普通的 `golang:X` 镜像有，`golang:X-alpine` 没有，除非另行安装 gcc；Go 1.20 之前则无论如何都默认开启），而 `go build` 产出的二进制文件又被复制到 alpine（musl）、scratch、distroless static 或更旧的 glibc 镜像中时给出提示。构建镜像基于 glibc 时是错误，基于装了 C 编译器的 alpine 或 Go 版本较旧时是警告。",
+        why: "开启 cgo 时，`net`、`os/user` 等包会链接构建镜像里的 C 库，生成动态链接的二进制文件。scratch 里根本没有 C 库，alpine 用的是 musl 而不是 glibc，旧版 Debian 的 glibc 版本更低：容器一启动就会报 \"no such file or directory\" 或 \"GLIBC_2.34 not found\"。`CGO_ENABLED=0` 能生成完全静态链接、在任何镜像里都能运行的二进制文件。",
+        bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
+        good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
+        fix: "在构建命令前加上 `CGO_ENABLED=0`（对不需要 cgo 的代码是安全的，dockwise 会检查：当构建使用了 cgo 构建标签，或在已知构建上下文中依赖了只能用 cgo 的模块时，不会提供此修复——参见 GO109）。",
+    },
+    check,
+};
+
+/// The Debian release of an image tag or repository, where it is spelled out.
+fn debian_release(image: &crate::semantic::ImageRef) -> Option<u32> {
+    let s = format!(
+        "{}:{}",
+        image.repository,
+        image.tag.as_deref().unwrap_or("")
+    );
+    for (name, n) in [
+        ("trixie", 13),
+        ("bookworm", 12),
+        ("bullseye", 11),
+        ("buster", 10),
+        ("stretch", 9),
+    ] {
+        if s.contains(name) {
+            return Some(n);
+        }
+    }
+    for n in [13u32, 12, 11, 10, 9] {
+        if s.contains(&format!("debian{n}")) {
+            return Some(n);
+        }
+    }
+    // golang images before Debian 12 existed used Debian 11 by default.
+    if image.short_name() == "golang" {
+        if let Some((1, minor)) = image
+            .tag
+            .as_deref()
+            .and_then(knowledge::go_version_from_tag)
+        {
+            if (17..=19).contains(&minor) && !s.contains("alpine") {
+                return Some(11);
+            }
+        }
+    }
+    None
+}
+
+/// How likely cgo is on for this command, and why.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Cgo {
+    Off,
+    /// Explicitly `CGO_ENABLED=1`.
+    On,
+    /// On by default: a C compiler is there (or Go is older than 1.20).
+    Default,
+    Unknown,
+}
+
+fn cgo_state(cx: &Ctx<'_>, g: &GoCommand, builder: &Runtime) -> Cgo {
+    if let Some(v) = env_for(cx.model, g, "CGO_ENABLED") {
+        return match v.value.as_str() {
+            "0" => Cgo::Off,
+            "1" => Cgo::On,
+            _ => Cgo::Unknown,
+        };
+    }
+    // Cross-compiling (GOOS/GOARCH from the target platform) turns cgo off by default.
+    let cross = ["GOOS", "GOARCH"]
+        .iter()
+        .any(|n| env_for(cx.model, g, n).is_some());
+    if cross {
+        return Cgo::Unknown;
+    }
+    let root = {
+        let mut r = g.stage;
+        for a in cx.model.ancestors(g.stage) {
+            r = a;
+        }
+        r
+    };
+    let go_minor = cx.model.stages[root]
+        .base
+        .image
+        .as_ref()
+        .and_then(|i| i.tag.as_deref())
+        .and_then(knowledge::go_version_from_tag);
+    let old_go = go_minor.is_some_and(|v| v < (1, 20));
+    match builder.c_compiler {
+        Tri::Yes => Cgo::Default,
+        Tri::No if old_go => Cgo::Default,
+        Tri::No => Cgo::Off,
+        Tri::Unknown => Cgo::Unknown,
+    }
+}
+
+fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    // One finding per build and runtime stage, however many COPYs take the binary.
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for r in &cx.model.refs {
+        if r.kind != RefKind::CopyFrom {
+            continue;
+        }
+        let RefTarget::Stage(src_stage) = r.target else {
+            continue;
+        };
+        let Some(target_rt) = cx.runtimes.get(r.in_stage) else {
+            continue;
+        };
+        let Some(builder_rt) = cx.runtimes.get(src_stage) else {
+            continue;
+        };
+        let Some(copy) = cx.tree.instr_at(r.item) else {
+            continue;
+        };
+        let sources: Vec<&str> = copy
+            .ins
+            .args
+            .words()
+            .iter()
+            .rev()
+            .skip(1)
+            .map(|w| w.text.as_str())
+            .collect();
+        // The go builds of the source stage whose binary this COPY takes.
+        let mut chain = vec![src_stage];
+        chain.extend(cx.model.ancestors(src_stage));
+        let stage_builds: Vec<&GoCommand> = cx
+            .go
+            .iter()
+            .filter(|g| {
+                chain.contains(&g.stage)
+                    && matches!(g.verb, GoVerb::Build | GoVerb::Install)
+                    && !g.onbuild
+            })
+            .collect();
+        let is_system = |s: &str| {
+            s.starts_with("/etc")
+                || s.starts_with("/usr/share")
+                || s.starts_with("/usr/local/share")
+        };
+        let mut builds: Vec<&GoCommand> = stage_builds
+            .iter()
+            .copied()
+            .filter(|g| match output_path(g, None) {
+                Some(out) => sources.iter().any(|s| {
+                    let s = s.trim_end_matches('/');
+                    !s.is_empty()
+                        && (out == s || out.starts_with(&format!("{s}/")) || s.contains('*'))
+                }),
+                None => sources.iter().any(|s| !is_system(s)),
+            })
+            .collect();
+        // A copy whose path matches no build output (a typo GO111 reports) still
+        // carries the stage's binary when all the stage does is one `go build`.
+        let only_go = chain.iter().all(|&st| {
+            cx.stage_instrs(st)
+                .filter(|i| i.ins.keyword == Keyword::Run)
+                .all(|i| {
+                    crate::semantic::run_commands(cx.text, i)
+                        .iter()
+                        .all(|c| c.program() == Some("go"))
+                })
+        });
+        if builds.is_empty()
+            && only_go
+            && stage_builds.len() == 1
+            && stage_builds[0].verb == GoVerb::Build
+            && sources.iter().any(|s| !is_system(s))
+        {
+            builds = stage_builds;
+        }
+        for g in builds {
+            if seen.contains(&(g.range.start, r.in_stage)) {
+                continue;
+            }
+            seen.push((g.range.start, r.in_stage));
+            let cgo = cgo_state(cx, g, builder_rt);
+            if matches!(cgo, Cgo::Off | Cgo::Unknown) {
+                continue;
+            }
+            let words = g.ldflags_words();
+            let static_link = words
+                .windows(2)
+                .any(|w| w[0] == "-extldflags" && w[1].contains("-static"))
+                || words
+                    .iter()
+                    .any(|w| w.starts_with("-extldflags=") && w.contains("-static"));
+            let builder_libc = builder_rt.libc;
+            // Where the binary goes and whether its libc is there.
+            let (problem, severity) = match (builder_libc, target_rt.libc) {
+                (_, None) => continue,
+                (Some(Libc::Glibc), Some(Libc::Musl | Libc::None)) if !static_link => {
+                    (Problem::NoGlibc, Severity::Error)
+                }
+                (Some(Libc::Musl), Some(Libc::None)) if !static_link => {
+                    (Problem::NoMusl, Severity::Warning)
+                }
+                (Some(Libc::Glibc), Some(Libc::Glibc)) => {
+                    let b = cx.model.stages[root_of(cx, src_stage)]
+                        .base
+                        .image
+                        .as_ref()
+                        .and_then(debian_release);
+                    let t = cx.model.stages[root_of(cx, r.in_stage)]
+                        .base
+                        .image
+                        .as_ref()
+                        .and_then(debian_release);
+                    match (b, t) {
+                        (Some(b), Some(t)) if t < b => {
+                            (Problem::OlderGlibc(b, t), Severity::Warning)
+                        }
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            let severity = if cgo == Cgo::Default && builder_libc == Some(Libc::Musl) {
+                Severity::Warning
+            } else {
+                severity
+            };
+            let how = match cgo {
+                Cgo::On => text!("`CGO_ENABLED=1`", "`CGO_ENABLED=1`"),
+                _ => text!(
+                    "cgo on (the default where a C compiler is present)",
+                    "开启 cgo（存在 C 编译器时的默认行为）"
+                ),
+            };
+            let msg = match problem {
+                Problem::NoGlibc => Text::new(
+                    format!("this binary is built with {} against glibc, but it runs in an image without glibc; it will fail to start. Build with `CGO_ENABLED=0`", how.en),
+                    format!("该二进制文件在{}的情况下链接了 glibc，却运行在没有 glibc 的镜像中，启动就会失败。请使用 `CGO_ENABLED=0` 构建", how.zh),
+                ),
+                Problem::NoMusl => Text::new(
+                    format!("this binary is built with {} against musl, but it runs in an image with no C library; build with `CGO_ENABLED=0` or link statically", how.en),
+                    format!("该二进制文件在{}的情况下链接了 musl，却运行在没有 C 库的镜像中；请使用 `CGO_ENABLED=0` 构建，或改为静态链接", how.zh),
+                ),
+                Problem::OlderGlibc(b, t) => Text::new(
+                    format!("this binary is built with {} on Debian {b} and runs on Debian {t}, whose glibc is older; it may fail with \"GLIBC_… not found\". Build with `CGO_ENABLED=0` or use a runtime as new as the builder", how.en),
+                    format!("该二进制文件在{}的情况下于 Debian {b} 上构建，却运行在 glibc 更旧的 Debian {t} 上，可能报 \"GLIBC_… not found\"。请使用 `CGO_ENABLED=0` 构建，或换用不比构建镜像旧的运行镜像", how.zh),
+                ),
+            };
+            let d = sink.report(g.go_range.start..g.verb_range.end, msg);
+            d.with_severity(severity).with_related(
+                copy.line_range(),
+                text!("the binary is copied here", "二进制文件在此被复制"),
+            );
+            let cgo_tags = g.tags().iter().any(|t| knowledge::cgo_build_tag(t));
+            let exec = cx
+                .tree
+                .instr_at(g.item)
+                .is_some_and(|i| i.onbuild_target().is_exec_form());
+            if cgo == Cgo::Default && !cgo_tags && !exec {
+                d.with_fix(Fix::safe(
+                    text!("Build with `CGO_ENABLED=0`", "使用 `CGO_ENABLED=0` 构建"),
+                    vec![Edit::insert(g.go_range.start, "CGO_ENABLED=0 ")],
+                ));
+            }
+        }
+    }
+}
+
+enum Problem {
+    NoGlibc,
+    NoMusl,
+    OlderGlibc(u32, u32),
+}
+
+fn root_of(cx: &Ctx<'_>, stage: usize) -> usize {
+    cx.model.ancestors(stage).last().copied().unwrap_or(stage)
+}

@@ -1,0 +1,136 @@
+//! RT201: a base image without a version (untagged, `latest`, `alpine`, a bare major).
+
+use super::prelude::*;
+use crate::semantic::knowledge;
+
+pub static RULE: Rule = Rule {
+    code: "RT201",
+    name: "floating-base-tag",
+    severity: Severity::Warning,
+    fix: FixKind::Unsafe,
+    peers: &["DL3006", "DL3007"],
+    en: RuleDoc {
+        summary: "The base image has no version tag",
+        what: "Flags `FROM` images that are untagged, `:latest`, a variant with no version (`golang:alpine`) or only a major version (`alpine:3`, `golang:1`). Stages, `scratch` and digest-pinned images are fine.",
+        why: "A floating tag means a different image every time it moves: a new Go release, a new alpine with other package versions. Builds stop being reproducible, and a rollback can silently run on a newer base. The guide's advice: rely on semantic version tags, not `latest`.",
+        bad: "FROM golang:alpine AS build\nFROM alpine:latest\n",
+        good: "FROM golang:1.22-alpine AS build\nFROM alpine:3.20\n",
+        fix: "Pins the tag to the current version dockwise knows (unsafe: it may be newer or older than what you run today). The versions come from a data file with dates and sources.",
+    },
+    zh: RuleDoc {
+        summary: "基础镜像没有版本标签",
+        what: "标出没有标签、使用 `:latest`、只有变体没有版本（如 `golang:alpine`）或只有主版本号（如 `alpine:3`、`golang:1`）的 `FROM` 镜像。引用阶段、`scratch` 以及用摘要（digest）固定的镜像不受影响。",
+        why: "浮动标签每次移动都会指向不同的镜像：新的 Go 版本、带着不同软件包版本的新 alpine。构建不再可复现，回滚时也可能悄悄跑在更新的基础镜像上。指南的建议是：使用语义化版本标签，不要依赖 `latest`。",
+        bad: "FROM golang:alpine AS build\nFROM alpine:latest\n",
+        good: "FROM golang:1.22-alpine AS build\nFROM alpine:3.20\n",
+        fix: "把标签固定为 dockwise 已知的当前版本（不安全：它可能比你现在用的更新或更旧）。版本信息来自一份注明日期和来源的数据文件。",
+    },
+    check,
+};
+
+/// Why a tag floats, if it does.
+fn floating(tag: Option<&str>) -> Option<&'static str> {
+    let Some(tag) = tag else {
+        return Some("untagged");
+    };
+    if tag == "latest" {
+        return Some("latest");
+    }
+    if !tag.chars().any(|c| c.is_ascii_digit()) {
+        return Some("variant");
+    }
+    let version = tag.split('-').next().unwrap_or(tag);
+    if !version.is_empty() && version.chars().all(|c| c.is_ascii_digit()) {
+        return Some("major");
+    }
+    None
+}
+
+fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    for st in &cx.model.stages {
+        if st.base.stage.is_some() {
+            continue;
+        }
+        let Some(image) = &st.base.image else {
+            continue;
+        };
+        // An empty tag (`golang:${UNSET}`) is DF509's finding, not a floating one.
+        if image.is_scratch() || image.digest.is_some() || image.tag.as_deref() == Some("") {
+            continue;
+        }
+        let Some(kind) = floating(image.tag.as_deref()) else {
+            continue;
+        };
+        // A later stage's name is DF503's business, not a floating tag.
+        if cx.model.stages.iter().any(|s| s.is_named(&st.base.raw)) {
+            continue;
+        }
+        let shown = &st.base.expanded;
+        let via_arg = st.base.raw.contains('$');
+        let msg = match kind {
+            "untagged" | "latest" => text!(
+                "`{}` follows `latest`: the image changes under you and builds are not reproducible; pin a version",
+                "`{}` 跟随 `latest`：镜像会在你不知情时变化，构建不可复现；请固定版本",
+                shown
+            ),
+            "variant" => text!(
+                "`{}` names a variant but no version: it moves with every release; pin a version",
+                "`{}` 只写了变体、没有版本号：每次发布都会变化；请固定版本",
+                shown
+            ),
+            _ => text!(
+                "`{}` pins only the major version and follows every release under it; pin a minor version",
+                "`{}` 只固定了主版本号，会跟随其下的每次发布；请固定到次版本号",
+                shown
+            ),
+        };
+        let d = sink.report(st.base.range.clone(), msg);
+        if via_arg {
+            continue;
+        }
+        let Some(rec) = knowledge::recommended_for(image) else {
+            continue;
+        };
+        // Keep the registry and repository as written; replace only the tag.
+        let repo_text = match st.base.raw.rsplit_once(':') {
+            Some((r, t)) if !t.contains('/') => r.to_string(),
+            _ => st.base.raw.clone(),
+        };
+        // Keep the registry spelling as written when the repository stays the same.
+        let new = if repo_text.ends_with(&rec.repository) {
+            format!("{repo_text}:{}", rec.tag)
+        } else {
+            rec.reference.clone()
+        };
+        if new == st.base.raw {
+            continue;
+        }
+        d.with_fix(Fix::unsafe_(
+            text!(
+                "Pin to `{}` (known current as of {})",
+                "固定为 `{}`（截至 {} 的当前版本）",
+                new,
+                rec.checked
+            ),
+            vec![Edit::replace(st.base.range.clone(), new.clone())],
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::floating;
+
+    #[test]
+    fn floating_tags() {
+        assert_eq!(floating(None), Some("untagged"));
+        assert_eq!(floating(Some("latest")), Some("latest"));
+        assert_eq!(floating(Some("alpine")), Some("variant"));
+        assert_eq!(floating(Some("3")), Some("major"));
+        assert_eq!(floating(Some("1-alpine")), Some("major"));
+        assert_eq!(floating(Some("1.22-alpine")), None);
+        assert_eq!(floating(Some("3.20")), None);
+        assert_eq!(floating(Some("bookworm-20240101")), None);
+        assert_eq!(floating(Some("ltsc2022")), None);
+    }
+}
