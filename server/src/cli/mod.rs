@@ -53,6 +53,45 @@ struct FixArgs {
     /// Rule codes or peer names whose fixes are not applied.
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// The build context (default: each Dockerfile's own folder).
+    #[arg(long)]
+    context: Option<PathBuf>,
+}
+
+/// The build context of one input and the Dockerfile's path inside it.
+fn context_for(
+    explicit: Option<&Path>,
+    file: Option<&Path>,
+) -> (Box<dyn crate::context::BuildContext>, String) {
+    use fs_context::FsContext;
+    match (explicit, file) {
+        (Some(root), Some(f)) => {
+            // The Dockerfile's path relative to the given context, when it is inside.
+            let rel = std::fs::canonicalize(f)
+                .ok()
+                .zip(std::fs::canonicalize(root).ok())
+                .and_then(|(f, r)| {
+                    f.strip_prefix(&r)
+                        .ok()
+                        .map(|p| p.to_string_lossy().replace('\\', "/"))
+                })
+                .unwrap_or_else(|| {
+                    f.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                });
+            (Box::new(FsContext::new(root)), rel)
+        }
+        (Some(root), None) => (Box::new(FsContext::new(root)), "Dockerfile".to_string()),
+        (None, Some(f)) => {
+            let (ctx, name) = FsContext::for_dockerfile(f);
+            (Box::new(ctx), name)
+        }
+        (None, None) => (
+            Box::new(crate::context::NoContext),
+            "Dockerfile".to_string(),
+        ),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -100,6 +139,10 @@ struct CheckArgs {
     /// The name shown for standard input.
     #[arg(long, default_value = "<stdin>")]
     stdin_filename: String,
+    /// The build context (`docker build DIR`): where go.mod and .dockerignore are
+    /// looked up. Default: each Dockerfile's own folder; none for standard input.
+    #[arg(long)]
+    context: Option<PathBuf>,
     /// Never use colours.
     #[arg(long)]
     no_color: bool,
@@ -290,12 +333,20 @@ fn run_check(args: CheckArgs) -> ExitCode {
     let mut errors: Vec<(String, String)> = Vec::new();
     let inputs = collect_inputs(&args.paths, &args.stdin_filename, lang, &mut errors);
     let mut reports = Vec::new();
-    for (path, _, r) in inputs {
+    if let Some(c) = &args.context {
+        if !c.is_dir() {
+            eprintln!("dockwise: --context {}: not a directory", c.display());
+            return ExitCode::from(2);
+        }
+    }
+    for (path, file, r) in inputs {
         match r {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let tree = syntax::parse(&text);
-                let diagnostics = rules::check(&text, &tree, &config).diagnostics;
+                let (ctx, name) = context_for(args.context.as_deref(), file.as_deref());
+                let diagnostics =
+                    rules::check_in(&text, &tree, &config, ctx.as_ref(), &name).diagnostics;
                 reports.push(FileReport {
                     path,
                     text,
@@ -374,7 +425,41 @@ fn run_fix(args: FixArgs) -> ExitCode {
             errors.push((name, msg.to_string()));
             continue;
         };
-        let (fixed, n) = rules::fix::fix_until_stable(&text, &config, args.unsafe_fixes);
+        let (ctx, ctx_name) = context_for(args.context.as_deref(), path.as_deref());
+        let result = rules::fix::fix_in(&text, &config, args.unsafe_fixes, ctx.as_ref(), &ctx_name);
+        let (fixed, n) = (result.text, result.applied);
+        // Changes to other files of the context (.dockerignore), on disk only.
+        if !args.check {
+            let root = args
+                .context
+                .clone()
+                .or_else(|| {
+                    path.as_ref()
+                        .and_then(|p| p.parent().map(Path::to_path_buf))
+                })
+                .filter(|_| path.is_some() || args.context.is_some());
+            if let Some(root) = root {
+                let root = if root.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    root
+                };
+                for change in &result.files {
+                    if let Err(e) = apply_file_change(&root, change) {
+                        errors.push((
+                            root.join(change.path()).display().to_string(),
+                            e.to_string(),
+                        ));
+                    } else {
+                        let msg = match lang {
+                            Lang::En => format!("{}: written", root.join(change.path()).display()),
+                            Lang::Zh => format!("{}：已写入", root.join(change.path()).display()),
+                        };
+                        eprintln!("{msg}");
+                    }
+                }
+            }
+        }
         match path {
             None => {
                 print!("{fixed}");
@@ -409,5 +494,30 @@ fn run_fix(args: FixArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Writes one fix's change to another file of the context, never overwriting a file
+/// that a `Create` expects to be absent.
+fn apply_file_change(root: &Path, change: &rules::FileChange) -> std::io::Result<()> {
+    use std::io::Write as _;
+    match change {
+        rules::FileChange::Create { path, text } => {
+            let p = root.join(path);
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(p)?;
+            f.write_all(text.as_bytes())
+        }
+        rules::FileChange::Append { path, text } => {
+            let p = root.join(path);
+            let existing = std::fs::read(&p)?;
+            let mut f = std::fs::OpenOptions::new().append(true).open(p)?;
+            if !existing.is_empty() && !existing.ends_with(b"\n") {
+                f.write_all(b"\n")?;
+            }
+            f.write_all(text.as_bytes())
+        }
     }
 }

@@ -163,6 +163,10 @@ fn diag_json(path: &str, lines: &Lines<'_>, d: &Diagnostic, lang: Lang) -> Value
             "title": f.title.get(lang),
             "applicability": f.applicability.as_str(),
             "edits": f.edits.iter().map(|e| json!({"range": range(&e.range), "text": e.text})).collect::<Vec<_>>(),
+            "files": f.files.iter().map(|c| match c {
+                rules::FileChange::Create { path, text } => json!({"path": path, "action": "create", "text": text}),
+                rules::FileChange::Append { path, text } => json!({"path": path, "action": "append", "text": text}),
+            }).collect::<Vec<_>>(),
         })),
     })
 }

@@ -52,12 +52,32 @@ impl Edit {
     }
 }
 
+/// A change to another file of the build context than the Dockerfile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileChange {
+    /// Create the file (path relative to the context root) with this text.
+    Create { path: String, text: String },
+    /// Append text to an existing file.
+    Append { path: String, text: String },
+}
+
+impl FileChange {
+    pub fn path(&self) -> &str {
+        match self {
+            FileChange::Create { path, .. } | FileChange::Append { path, .. } => path,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     /// An imperative: "Add `CGO_ENABLED=0`" / "添加 `CGO_ENABLED=0`".
     pub title: Text,
     pub applicability: Applicability,
+    /// Edits of the Dockerfile.
     pub edits: Vec<Edit>,
+    /// Changes to other files of the build context (`.dockerignore`).
+    pub files: Vec<FileChange>,
 }
 
 impl Fix {
@@ -66,6 +86,7 @@ impl Fix {
             title,
             applicability: Applicability::Safe,
             edits,
+            files: Vec::new(),
         }
     }
     pub fn unsafe_(title: Text, edits: Vec<Edit>) -> Fix {
@@ -73,6 +94,16 @@ impl Fix {
             title,
             applicability: Applicability::Unsafe,
             edits,
+            files: Vec::new(),
+        }
+    }
+    /// A safe fix that only changes another file of the context.
+    pub fn file(title: Text, change: FileChange) -> Fix {
+        Fix {
+            title,
+            applicability: Applicability::Safe,
+            edits: Vec::new(),
+            files: vec![change],
         }
     }
 }
@@ -119,10 +150,37 @@ pub fn apply_fixes<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> 
     (out, count)
 }
 
+/// The result of fixing a Dockerfile: its new text, how many fixes were applied, and
+/// the changes to other files of the context those fixes need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fixed {
+    pub text: String,
+    pub applied: usize,
+    pub files: Vec<FileChange>,
+}
+
 /// Applies fixes round after round until none applies (at most eight rounds), refusing
-/// any round whose result has more syntax errors than the input. Returns the new text
-/// and the number of fixes applied. `dockwise fix` and "fix all" use it.
+/// any round whose result has more syntax errors than the input. `dockwise fix` and
+/// "fix all" use it.
 pub fn fix_until_stable(text: &str, config: &super::Config, allow_unsafe: bool) -> (String, usize) {
+    let f = fix_in(
+        text,
+        config,
+        allow_unsafe,
+        &crate::context::NoContext,
+        "Dockerfile",
+    );
+    (f.text, f.applied)
+}
+
+/// [`fix_until_stable`] with the build context, which some fixes also change.
+pub fn fix_in(
+    text: &str,
+    config: &super::Config,
+    allow_unsafe: bool,
+    context: &dyn crate::context::BuildContext,
+    dockerfile: &str,
+) -> Fixed {
     let syntax_errors = |t: &str| {
         let tree = crate::syntax::parse(t);
         super::check(t, &tree, &super::Config::default())
@@ -134,27 +192,44 @@ pub fn fix_until_stable(text: &str, config: &super::Config, allow_unsafe: bool) 
     let baseline = syntax_errors(text);
     let mut current = text.to_string();
     let mut total = 0;
+    let mut files: Vec<FileChange> = Vec::new();
+    let allowed = |f: &&Fix| match f.applicability {
+        Applicability::Safe => true,
+        Applicability::Unsafe => allow_unsafe,
+        Applicability::DisplayOnly => false,
+    };
     for _ in 0..8 {
         let tree = crate::syntax::parse(&current);
-        let diags = super::check(&current, &tree, config).diagnostics;
+        let diags = super::check_in(&current, &tree, config, context, dockerfile).diagnostics;
         let fixes: Vec<&Fix> = diags
             .iter()
             .filter_map(|d| d.fix.as_ref())
-            .filter(|f| match f.applicability {
-                Applicability::Safe => true,
-                Applicability::Unsafe => allow_unsafe,
-                Applicability::DisplayOnly => false,
-            })
+            .filter(allowed)
             .collect();
-        if fixes.is_empty() {
+        // File changes are collected once each; the context does not change under us,
+        // so a later round would propose them again.
+        for f in &fixes {
+            for c in &f.files {
+                if !files.iter().any(|x| x.path() == c.path()) {
+                    files.push(c.clone());
+                    total += 1;
+                }
+            }
+        }
+        let text_fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+        if text_fixes.is_empty() {
             break;
         }
-        let (next, n) = apply_fixes(&current, fixes);
+        let (next, n) = apply_fixes(&current, text_fixes);
         if n == 0 || next == current || syntax_errors(&next) > baseline {
             break;
         }
         current = next;
         total += n;
     }
-    (current, total)
+    Fixed {
+        text: current,
+        applied: total,
+        files,
+    }
 }

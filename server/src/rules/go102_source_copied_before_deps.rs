@@ -118,9 +118,15 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if matches!(dest, "." | "./") && !mod_copied {
             let indent = cx.indent_at(whole.start);
             let eol = cx.eol();
-            // Without the build context we cannot know that go.sum exists; `go.*`
-            // matches go.mod alone as well.
-            let files = "go.*";
+            // With the context we know whether go.sum exists; without it, `go.*` matches
+            // go.mod alone as well.
+            let files = if !cx.context.known() {
+                "go.*"
+            } else if cx.project.go_sum {
+                "go.mod go.sum"
+            } else {
+                "go.mod"
+            };
             let insert = format!("COPY {files} ./{eol}{indent}RUN go mod download{eol}{indent}");
             d.with_fix(Fix::safe(
                 text!(

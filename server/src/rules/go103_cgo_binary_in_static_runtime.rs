@@ -269,7 +269,9 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 copy.line_range(),
                 text!("the binary is copied here", "二进制文件在此被复制"),
             );
-            let cgo_tags = g.tags().iter().any(|t| knowledge::cgo_build_tag(t));
+            // Code that needs cgo (GO109) is not "fixed" away.
+            let cgo_tags = g.tags().iter().any(|t| knowledge::cgo_build_tag(t))
+                || !crate::rules::go109_cgo_disabled_but_required::cgo_requirements(cx).is_empty();
             let exec = cx
                 .tree
                 .instr_at(g.item)

@@ -4,6 +4,8 @@
 //! Architecture invariant: nothing under `rules/` does I/O; a rule sees the text, the
 //! tree, the semantic model and the configuration, and reports through a [`Sink`].
 
+mod ctx401_dockerignore_missing;
+mod ctx402_dockerignore_lets_git_in;
 mod df501_syntax_error;
 mod df502_instruction_before_from;
 mod df503_unknown_stage_reference;
@@ -30,6 +32,8 @@ mod go104_mod_verify_missing;
 mod go105_debug_info_kept;
 mod go106_obsolete_build_flags;
 mod go107_hardcoded_target_platform;
+mod go108_go_version_below_go_mod;
+mod go109_cgo_disabled_but_required;
 mod go110_module_cache_not_mounted;
 mod go111_copied_binary_not_built;
 mod go113_unpinned_go_install;
@@ -49,8 +53,9 @@ pub mod suppress;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-pub use fix::{apply_fixes, Applicability, Edit, Fix};
+pub use fix::{apply_fixes, Applicability, Edit, FileChange, Fix};
 
+use crate::context::{BuildContext, GoProject, NoContext};
 use crate::i18n::{Lang, Text};
 use crate::semantic::go::GoCommand;
 use crate::semantic::runtime::Runtime;
@@ -183,6 +188,12 @@ pub struct Ctx<'a> {
     pub go: &'a [GoCommand],
     /// What each stage's image holds.
     pub runtimes: &'a [Runtime],
+    /// What lies beside the Dockerfile (`NoContext` when unknown).
+    pub context: &'a dyn BuildContext,
+    /// The Dockerfile's path relative to the context root.
+    pub dockerfile: &'a str,
+    /// The Go project in the context (empty when the context is unknown).
+    pub project: &'a GoProject,
 }
 
 impl<'a> Ctx<'a> {
@@ -384,6 +395,8 @@ pub static REGISTRY: &[&Rule] = &[
     &go105_debug_info_kept::RULE,
     &go106_obsolete_build_flags::RULE,
     &go107_hardcoded_target_platform::RULE,
+    &go108_go_version_below_go_mod::RULE,
+    &go109_cgo_disabled_but_required::RULE,
     &go110_module_cache_not_mounted::RULE,
     &go111_copied_binary_not_built::RULE,
     &go113_unpinned_go_install::RULE,
@@ -398,6 +411,8 @@ pub static REGISTRY: &[&Rule] = &[
     &sec301_runs_as_root::RULE,
     &sec302_secret_in_arg_or_env::RULE,
     &sec303_add_instead_of_copy::RULE,
+    &ctx401_dockerignore_missing::RULE,
+    &ctx402_dockerignore_lets_git_in::RULE,
     &df501_syntax_error::RULE,
     &df502_instruction_before_from::RULE,
     &df503_unknown_stage_reference::RULE,
@@ -443,7 +458,20 @@ pub struct Analysis {
 /// Runs every rule, then applies suppressions and configured severities. Diagnostics
 /// come back sorted by position.
 pub fn check(text: &str, tree: &SyntaxTree, config: &Config) -> Analysis {
+    check_in(text, tree, config, &NoContext, "Dockerfile")
+}
+
+/// Runs every rule with the build context the Dockerfile is built in; `dockerfile` is
+/// its path relative to the context root.
+pub fn check_in(
+    text: &str,
+    tree: &SyntaxTree,
+    config: &Config,
+    context: &dyn BuildContext,
+    dockerfile: &str,
+) -> Analysis {
     let model = semantic::analyze(text, tree);
+    let project = crate::context::go_project(context);
     let go = semantic::go::go_commands(text, tree, &model);
     let runtimes = semantic::runtime::runtimes(text, tree, &model);
     let cx = Ctx {
@@ -453,6 +481,9 @@ pub fn check(text: &str, tree: &SyntaxTree, config: &Config) -> Analysis {
         config,
         go: &go,
         runtimes: &runtimes,
+        context,
+        dockerfile,
+        project: &project,
     };
     let mut out = Vec::new();
     for rule in REGISTRY {

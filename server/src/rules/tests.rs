@@ -4,9 +4,45 @@
 use super::*;
 use crate::syntax::parse;
 
+/// The build context a rule example describes in its leading comments:
+/// `# go.mod: go 1.23`, `# go.mod: require github.com/x/y v1.2.3`,
+/// `# build context: go.mod, main.go, .dockerignore listing .git` …
+fn example_context(text: &str) -> crate::context::MemoryContext {
+    let mut ctx = crate::context::MemoryContext::new();
+    let mut go_mod = String::from("module example.com/app\n");
+    let mut has_mod = false;
+    for line in text.lines().take_while(|l| l.starts_with('#')) {
+        let body = line.trim_start_matches('#').trim();
+        if let Some(rest) = body.strip_prefix("go.mod:") {
+            has_mod = true;
+            go_mod.push_str(rest.trim());
+            go_mod.push('\n');
+        } else if let Some(rest) = body.strip_prefix("build context:") {
+            for item in rest.split(',') {
+                let item = item.trim();
+                let name = item.split_whitespace().next().unwrap_or("");
+                match name {
+                    "" | "(no" => {}
+                    ".dockerignore" if item.contains("without .git") => {
+                        ctx.add_file(".dockerignore", "*.log\n")
+                    }
+                    ".dockerignore" => ctx.add_file(".dockerignore", ".git\n*.log\n"),
+                    "go.mod" => has_mod = true,
+                    n => ctx.add_file(n, "package main\n"),
+                }
+            }
+        }
+    }
+    if has_mod {
+        ctx.add_file("go.mod", &go_mod);
+    }
+    ctx
+}
+
 fn codes(text: &str) -> Vec<&'static str> {
     let tree = parse(text);
-    let mut c: Vec<&str> = check(text, &tree, &Config::default())
+    let ctx = example_context(text);
+    let mut c: Vec<&str> = check_in(text, &tree, &Config::default(), &ctx, "Dockerfile")
         .diagnostics
         .iter()
         .map(|d| d.code)
@@ -63,7 +99,8 @@ fn bad_examples_raise_exactly_their_rule() {
                 doc.good
             );
             let tree = parse(doc.good);
-            let errors: Vec<_> = check(doc.good, &tree, &Config::default())
+            let ctx = example_context(doc.good);
+            let errors: Vec<_> = check_in(doc.good, &tree, &Config::default(), &ctx, "Dockerfile")
                 .diagnostics
                 .into_iter()
                 .filter(|d| d.severity == Severity::Error)
