@@ -5,6 +5,10 @@ usage: scripts/annotate.py FILE...   (rewrites each FILE in place)
 
 Existing annotation lines are removed first. Review the result by hand before
 committing: the annotations are the test's expectations, not a record of output.
+
+Like server/tests/fixtures.rs, a fixture X.Dockerfile is checked with the build context
+X.context/ when that directory exists, and with no context otherwise (the text goes
+through standard input, so the fixture's own folder is not taken as the context).
 """
 import json, re, subprocess, sys, os
 
@@ -20,8 +24,13 @@ def main():
         text = "\n".join(lines)
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
-        out = subprocess.run([BIN, "check", "--format", "json", "--lang", "en", "--fail-level", "none", path],
-                             capture_output=True, text=True)
+        cmd = [BIN, "check", "--format", "json", "--lang", "en", "--fail-level", "none",
+               "--stdin-filename", "Dockerfile"]
+        if path.endswith(".Dockerfile"):
+            ctx = path[: -len(".Dockerfile")] + ".context"
+            if os.path.isdir(ctx):
+                cmd += ["--context", ctx]
+        out = subprocess.run(cmd + ["-"], input=text, capture_output=True, text=True)
         doc = json.loads(out.stdout)
         by_line = {}
         for d in doc["diagnostics"]:

@@ -10,12 +10,18 @@
 //! produce no diagnostic at all. After the expectations match, the safe fixes are
 //! applied: the result must parse as cleanly as before and must not still hold the
 //! fixed findings.
+//!
+//! A fixture `X.Dockerfile` may have a sibling directory `X.context/`: the build context
+//! (go.mod, go.sum, .dockerignore, sources …). It is then checked with that context, as
+//! `dockwise check --context X.context` would; without one, with no context at all.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
-use dockwise::rules::{self, apply_fixes, Applicability, Config};
+use dockwise::cli::fs_context::FsContext;
+use dockwise::context::{BuildContext, NoContext};
+use dockwise::rules::{self, apply_fixes, Applicability, Config, Diagnostic};
 use dockwise::syntax;
 
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
@@ -76,10 +82,32 @@ fn expectations(text: &str) -> Vec<Expect> {
     out
 }
 
-/// Column range (in characters) of a diagnostic on its first line.
-fn actual(text: &str) -> Vec<Expect> {
+/// The build context of a fixture: its sibling `X.context/` directory, if any.
+fn context_dir(p: &Path) -> Option<PathBuf> {
+    let name = p.file_name()?.to_str()?.strip_suffix(".Dockerfile")?;
+    let dir = p.with_file_name(format!("{name}.context"));
+    dir.is_dir().then_some(dir)
+}
+
+fn context_of(p: &Path) -> Box<dyn BuildContext> {
+    match context_dir(p) {
+        Some(dir) => Box::new(FsContext::new(dir)),
+        None => Box::new(NoContext),
+    }
+}
+
+/// The diagnostics of a fixture, with its context when it has one.
+fn diagnostics(text: &str, ctx: &dyn BuildContext, with_context: bool) -> Vec<Diagnostic> {
     let tree = syntax::parse(text);
-    let diags = rules::check(text, &tree, &Config::default()).diagnostics;
+    if with_context {
+        rules::check_in(text, &tree, &Config::default(), ctx, "Dockerfile").diagnostics
+    } else {
+        rules::check(text, &tree, &Config::default()).diagnostics
+    }
+}
+
+/// Column range (in characters) of a diagnostic on its first line.
+fn actual(text: &str, diags: &[Diagnostic]) -> Vec<Expect> {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
@@ -145,8 +173,11 @@ fn render(v: &[Expect]) -> String {
 
 fn check_file(p: &Path) -> Option<String> {
     let text = common::read_text(p);
+    let with_context = context_dir(p).is_some();
+    let ctx = context_of(p);
     let want = expectations(&text);
-    let got = actual(&text);
+    let diags = diagnostics(&text, ctx.as_ref(), with_context);
+    let got = actual(&text, &diags);
     if want != got {
         return Some(format!(
             "{}:\n expected:\n{}\n got:\n{}",
@@ -155,26 +186,49 @@ fn check_file(p: &Path) -> Option<String> {
             render(&got)
         ));
     }
-    // Safe fixes: they must apply, keep the file parsable and converge.
-    let tree = syntax::parse(&text);
-    let diags = rules::check(&text, &tree, &Config::default()).diagnostics;
+    // Safe fixes: they must apply and keep the file parsable, and fixing until stable
+    // must leave none of the findings they fix. Fixes are computed with the same context;
+    // their changes to other files of the context (a created `.dockerignore`) are not
+    // written.
     let safe: Vec<_> = diags
         .iter()
-        .filter_map(|d| d.fix.as_ref().map(|f| (d.code, f)))
-        .filter(|(_, f)| f.applicability == Applicability::Safe)
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| f.applicability == Applicability::Safe && !f.edits.is_empty())
         .collect();
     if safe.is_empty() {
         return None;
     }
-    let (fixed, _) = apply_fixes(&text, safe.iter().map(|(_, f)| *f));
     let errors_before = diags.iter().filter(|d| d.code == "DF501").count();
-    let tree2 = syntax::parse(&fixed);
-    let after = rules::check(&fixed, &tree2, &Config::default()).diagnostics;
-    let errors_after = after.iter().filter(|d| d.code == "DF501").count();
-    if errors_after > errors_before {
+    let syntax_errors = |t: &str| {
+        diagnostics(t, ctx.as_ref(), with_context)
+            .iter()
+            .filter(|d| d.code == "DF501")
+            .count()
+    };
+    // One round by hand: `fix_in` silently refuses a round that breaks the syntax.
+    let (once, _) = apply_fixes(&text, safe.iter().copied());
+    if syntax_errors(&once) > errors_before {
         return Some(format!(
-            "{}: safe fixes introduced syntax errors:\n{fixed}",
+            "{}: safe fixes introduced syntax errors:\n{once}",
             p.display()
+        ));
+    }
+    let fixed = rules::fix::fix_in(&text, &Config::default(), false, ctx.as_ref(), "Dockerfile");
+    let left: Vec<String> = diagnostics(&fixed.text, ctx.as_ref(), with_context)
+        .iter()
+        .filter(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == Applicability::Safe && !f.edits.is_empty())
+        })
+        .map(|d| format!("{} ({})", d.code, d.message.en))
+        .collect();
+    if !left.is_empty() {
+        return Some(format!(
+            "{}: safe fixes do not converge, still offered after fixing:\n  {}\n{}",
+            p.display(),
+            left.join("\n  "),
+            fixed.text
         ));
     }
     None

@@ -66,6 +66,17 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let downloads_after = cx.go.iter().any(|g| {
             g.stage == stage.index && g.item > whole.index && g.verb.downloads() && !g.onbuild
         });
+        // `CMD go run …` downloads the modules at every container start.
+        let runs_go_at_start = instrs.iter().any(|i| {
+            i.index > whole.index
+                && matches!(i.ins.keyword, Keyword::Cmd | Keyword::Entrypoint)
+                && match &i.ins.args {
+                    Args::Exec(w) => w.first().is_some_and(|w| w.text == "go"),
+                    Args::Shell(w) => w.text.trim_start().starts_with("go "),
+                    _ => false,
+                }
+        });
+        let downloads_after = downloads_after || runs_go_at_start;
         // A make or script build in a Go toolchain downloads modules as well.
         let toolchain = cx
             .runtimes

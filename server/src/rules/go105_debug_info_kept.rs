@@ -29,6 +29,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    // An image that ships the Go toolchain anyway (a dev image, or GO101's single-stage
+    // build) gains nothing worth a hint from a stripped binary.
+    if cx.final_runtime().is_some_and(|r| r.go_toolchain.yes()) {
+        return;
+    }
     let shipped = cx.stages_reaching_final();
     for g in cx
         .go

@@ -28,8 +28,20 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// Why a tag floats, if it does.
-fn floating(tag: Option<&str>) -> Option<&'static str> {
+/// Release codenames: a version, not a floating name.
+const CODENAMES: &[&str] = &[
+    "stretch", "buster", "bullseye", "bookworm", "trixie", "forky", "bionic", "focal", "jammy",
+    "noble", "oracular", "plucky",
+];
+/// Tags that move by design.
+const FLOATING_WORDS: &[&str] = &[
+    "stable", "edge", "lts", "current", "alpine", "slim", "nightly", "master", "main", "dev",
+    "testing", "sid", "rolling", "mainline", "unstable",
+];
+
+/// Why a tag floats, if it does. `known` is whether dockwise knows the image (for an
+/// unknown image a custom word tag such as `ci` may well be pinned by its owner).
+fn floating(tag: Option<&str>, known: bool) -> Option<&'static str> {
     let Some(tag) = tag else {
         return Some("untagged");
     };
@@ -37,7 +49,14 @@ fn floating(tag: Option<&str>) -> Option<&'static str> {
         return Some("latest");
     }
     if !tag.chars().any(|c| c.is_ascii_digit()) {
-        return Some("variant");
+        let words: Vec<&str> = tag.split(['-', '_', '.']).collect();
+        if words.iter().any(|w| CODENAMES.contains(w)) {
+            return None;
+        }
+        if known || words.iter().any(|w| FLOATING_WORDS.contains(w)) {
+            return Some("variant");
+        }
+        return None;
     }
     let version = tag.split('-').next().unwrap_or(tag);
     if !version.is_empty() && version.chars().all(|c| c.is_ascii_digit()) {
@@ -58,7 +77,16 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if image.is_scratch() || image.digest.is_some() || image.tag.as_deref() == Some("") {
             continue;
         }
-        let Some(kind) = floating(image.tag.as_deref()) else {
+        // distroless and Chainguard publish no version tags: `latest` is their scheme,
+        // and a digest is the only pin.
+        let registry = image.registry.as_deref().unwrap_or("");
+        if (registry == "gcr.io" && image.repository.starts_with("distroless/"))
+            || registry == "cgr.dev"
+        {
+            continue;
+        }
+        let known = knowledge::image_facts(image).is_some();
+        let Some(kind) = floating(image.tag.as_deref(), known) else {
             continue;
         };
         // A later stage's name is DF503's business, not a floating tag.
@@ -123,14 +151,17 @@ mod tests {
 
     #[test]
     fn floating_tags() {
-        assert_eq!(floating(None), Some("untagged"));
-        assert_eq!(floating(Some("latest")), Some("latest"));
-        assert_eq!(floating(Some("alpine")), Some("variant"));
-        assert_eq!(floating(Some("3")), Some("major"));
-        assert_eq!(floating(Some("1-alpine")), Some("major"));
-        assert_eq!(floating(Some("1.22-alpine")), None);
-        assert_eq!(floating(Some("3.20")), None);
-        assert_eq!(floating(Some("bookworm-20240101")), None);
-        assert_eq!(floating(Some("ltsc2022")), None);
+        assert_eq!(floating(None, true), Some("untagged"));
+        assert_eq!(floating(Some("latest"), false), Some("latest"));
+        assert_eq!(floating(Some("alpine"), true), Some("variant"));
+        assert_eq!(floating(Some("stable-slim"), false), Some("variant"));
+        assert_eq!(floating(Some("bullseye"), true), None);
+        assert_eq!(floating(Some("ci"), false), None);
+        assert_eq!(floating(Some("3"), true), Some("major"));
+        assert_eq!(floating(Some("1-alpine"), true), Some("major"));
+        assert_eq!(floating(Some("1.22-alpine"), true), None);
+        assert_eq!(floating(Some("3.20"), true), None);
+        assert_eq!(floating(Some("bookworm-20240101"), true), None);
+        assert_eq!(floating(Some("ltsc2022"), true), None);
     }
 }

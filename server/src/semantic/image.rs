@@ -15,7 +15,10 @@ impl ImageRef {
     /// Parses a reference; `None` when it is empty, holds unexpanded variables or
     /// characters no reference may hold.
     pub fn parse(s: &str) -> Option<ImageRef> {
-        if s.is_empty() || s.contains('$') || s.chars().any(|c| c.is_whitespace()) {
+        // Only the characters a reference may hold (templates like `{{ .Tag }}` are not one).
+        let valid =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@');
+        if s.is_empty() || !s.chars().all(valid) {
             return None;
         }
         let (rest, digest) = match s.split_once('@') {

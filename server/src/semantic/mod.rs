@@ -341,15 +341,13 @@ fn from_stage(text: &str, _tree: &SyntaxTree, m: &Model, i: InstrRef<'_>) -> Sta
     };
     // Platform args have no static value and expand to nothing here.
     let expanded = vars::expand(&raw, '\\', &|n| m.global_default(n));
-    let stage_parent = if raw.contains('$') {
-        None
-    } else {
-        m.stages.iter().position(|s| {
-            s.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(&raw))
-        })
-    };
+    // `FROM cross-${CROSS}` names a stage once the ARG default is applied.
+    let lookup = if raw.contains('$') { &expanded } else { &raw };
+    let stage_parent = m.stages.iter().position(|s| {
+        s.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(lookup))
+    });
     let image = if stage_parent.is_some() {
         None
     } else {
