@@ -242,6 +242,57 @@ fn annotated_fixtures_match() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Every `X.context/` directory belongs to a fixture `X.Dockerfile` (or to a pending
+/// one, `X.Dockerfile.pending`): a misspelt name would silently check without context.
+#[test]
+fn context_dirs_have_fixtures() {
+    let mut stack = vec![common::repo_root().join("tests/fixtures")];
+    let mut orphans = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if !p.is_dir() {
+                continue;
+            }
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            match name.strip_suffix(".context") {
+                Some(stem) => {
+                    let f = p.with_file_name(format!("{stem}.Dockerfile"));
+                    let pending = p.with_file_name(format!("{stem}.Dockerfile.pending"));
+                    if !f.is_file() && !pending.is_file() {
+                        orphans.push(p.display().to_string());
+                    }
+                }
+                None => stack.push(p),
+            }
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "context folders without a fixture: {orphans:?}"
+    );
+}
+
+/// Cgo the project needs (go.mod requires go-sqlite3) is not "fixed" away: GO103 is
+/// reported, but without the `CGO_ENABLED=0` fix.
+#[test]
+fn needed_cgo_is_not_fixed_away() {
+    let p = common::repo_root()
+        .join("tests/fixtures/rules/go103_cgo_binary_in_static_runtime_sqlite.Dockerfile");
+    let text = common::read_text(&p);
+    let ctx = context_of(&p);
+    let diags = diagnostics(&text, ctx.as_ref(), true);
+    let go103: Vec<_> = diags.iter().filter(|d| d.code == "GO103").collect();
+    assert!(!go103.is_empty(), "GO103 expected in {}", p.display());
+    for d in go103 {
+        assert!(
+            d.fix.is_none(),
+            "GO103 offers a fix although cgo is needed: {:?}",
+            d.fix
+        );
+    }
+}
+
 #[test]
 fn annotation_syntax() {
     assert_eq!(

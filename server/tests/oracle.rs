@@ -57,14 +57,14 @@ fn values(ins: &Instruction) -> Vec<String> {
                 vec![]
             }
         }
-        Args::Exec(w) | Args::List(w) => w.iter().map(|w| w.text.clone()).collect(),
-        Args::Shell(w) => vec![w.text.clone()],
+        Args::Exec(w) | Args::List(w) => w.iter().map(|w| w.text.to_string()).collect(),
+        Args::Shell(w) => vec![w.text.to_string()],
         Args::Text(_) if ins.keyword == Keyword::Onbuild => vec![String::new()],
         Args::Text(w) => {
             if ins.keyword == Keyword::Unknown {
                 vec![String::new()]
             } else {
-                vec![w.text.clone()]
+                vec![w.text.to_string()]
             }
         }
         Args::Pairs { pairs, .. } => {
@@ -75,19 +75,22 @@ fn values(ins: &Instruction) -> Vec<String> {
                     .iter()
                     .flat_map(|p| {
                         [
-                            p.key.text.clone(),
-                            p.value.as_ref().map(|v| v.text.clone()).unwrap_or_default(),
+                            p.key.text.to_string(),
+                            p.value
+                                .as_ref()
+                                .map(|v| v.text.to_string())
+                                .unwrap_or_default(),
                         ]
                     })
                     .collect()
             }
         }
         Args::Healthcheck(h) => {
-            let mut v = vec![h.kind.text.clone()];
+            let mut v = vec![h.kind.text.to_string()];
             if let Some(c) = &h.cmd {
                 match c.as_ref() {
-                    Args::Exec(w) => v.extend(w.iter().map(|w| w.text.clone())),
-                    Args::Shell(w) => v.push(w.text.clone()),
+                    Args::Exec(w) => v.extend(w.iter().map(|w| w.text.to_string())),
+                    Args::Shell(w) => v.push(w.text.to_string()),
                     _ => {}
                 }
             }
@@ -102,7 +105,7 @@ fn values(ins: &Instruction) -> Vec<String> {
 fn ins_text(p: &syntax::KeyValue) -> String {
     match &p.value {
         Some(v) => format!("{}={}", p.key.text, v.text),
-        None => p.key.text.clone(),
+        None => p.key.text.to_string(),
     }
 }
 
@@ -126,14 +129,14 @@ fn ours(text: &str) -> (Vec<Value>, bool) {
                 .collect()
         };
         out.push(json!({
-            "cmd": ins.keyword_text.to_lowercase(),
+            "cmd": ins.keyword_text.to_lowercase().to_string(),
             "start_line": line_of(text, i.start),
             "end_line": line_of(text, end.saturating_sub(1).max(i.start)),
-            "flags": ins.flags.iter().map(|f| f.raw.clone()).collect::<Vec<_>>(),
+            "flags": ins.flags.iter().map(|f| f.raw.to_string()).collect::<Vec<_>>(),
             "json": shown.is_exec_form(),
             "value": values(shown),
             "heredocs": heredocs,
-            "sub_cmd": inner.map(|x| x.keyword_text.to_lowercase()),
+            "sub_cmd": inner.map(|x| x.keyword_text.to_lowercase().to_string()),
         }));
     }
     (out, has_error)

@@ -29,10 +29,9 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn near_miss<'a>(stages: &'a [Stage], name: &str) -> Option<&'a str> {
+fn near_miss<'a>(stages: impl Iterator<Item = &'a Stage>, name: &str) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
     stages
-        .iter()
         .filter_map(|s| s.name.as_deref())
         .map(|n| (edit_distance(&lower, &n.to_ascii_lowercase()), n))
         .filter(|&(d, n)| d > 0 && d <= 2 && d < n.len().min(lower.len()))
@@ -133,12 +132,7 @@ fn image_ref(
     if !bare {
         return;
     }
-    let earlier: Vec<Stage> = stages
-        .iter()
-        .filter(|s| s.index < in_stage)
-        .cloned()
-        .collect();
-    if let Some(n) = near_miss(&earlier, name) {
+    if let Some(n) = near_miss(stages.iter().filter(|s| s.index < in_stage), name) {
         let d = sink.report(
             range.clone(),
             text!(

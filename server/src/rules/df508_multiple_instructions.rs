@@ -28,12 +28,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let all: Vec<InstrRef<'_>> = cx.tree.instructions().collect();
     for stage in &cx.model.stages {
         for kw in [Keyword::Cmd, Keyword::Entrypoint, Keyword::Healthcheck] {
-            let these: Vec<&InstrRef<'_>> = all
-                .iter()
-                .filter(|i| i.ins.keyword == kw && stage.items.contains(&i.index))
+            let these: Vec<InstrRef<'_>> = cx
+                .stage_instrs(stage.index)
+                .filter(|i| i.ins.keyword == kw)
                 .collect();
             let Some(last) = these.last() else { continue };
             for i in &these[..these.len() - 1] {

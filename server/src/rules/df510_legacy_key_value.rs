@@ -47,7 +47,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let value = if v.text.contains(char::is_whitespace) {
             format!("\"{}\"", v.text)
         } else {
-            v.text.clone()
+            v.text.to_string()
         };
         let new = format!("{}={}", p.key.text, value);
         let title = text!("Write `{}`", "改为 `{}`", new);

@@ -179,7 +179,8 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             cx.stage_instrs(st)
                 .filter(|i| i.ins.keyword == Keyword::Run)
                 .all(|i| {
-                    crate::semantic::run_commands(cx.text, i)
+                    cx.model
+                        .commands_of(i.index)
                         .iter()
                         .all(|c| c.program() == Some("go"))
                 })

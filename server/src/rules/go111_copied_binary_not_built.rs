@@ -2,7 +2,6 @@
 
 use super::prelude::*;
 use crate::semantic::go::{join_path, output_path, workdir_at, GoVerb};
-use crate::semantic::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "GO111",
@@ -94,7 +93,9 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             for i in cx.stage_instrs(st) {
                 match i.ins.keyword {
                     Keyword::Run => {
-                        understood &= run_commands(cx.text, i)
+                        understood &= cx
+                            .model
+                            .commands_of(i.index)
                             .iter()
                             .all(|c| c.program().is_some_and(|p| KNOWN.contains(&p)));
                     }

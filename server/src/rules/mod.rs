@@ -287,7 +287,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|i| i.index > copy.index && i.ins.keyword == crate::syntax::Keyword::Run)
             .any(|i| {
-                semantic::run_commands(self.text, *i).iter().any(|c| {
+                self.model.commands_of(i.index).iter().any(|c| {
                     let name = c.name().unwrap_or("");
                     let p = c.program().unwrap_or("");
                     p == "make"
@@ -472,8 +472,8 @@ pub fn check_in(
 ) -> Analysis {
     let model = semantic::analyze(text, tree);
     let project = crate::context::go_project(context);
-    let go = semantic::go::go_commands(text, tree, &model);
-    let runtimes = semantic::runtime::runtimes(text, tree, &model);
+    let go = semantic::go::go_commands(tree, &model);
+    let runtimes = semantic::runtime::runtimes(tree, &model);
     let cx = Ctx {
         text,
         tree,

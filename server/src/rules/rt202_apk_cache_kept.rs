@@ -1,7 +1,6 @@
 //! RT202: `apk add` without `--no-cache`.
 
 use super::prelude::*;
-use crate::semantic::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "RT202",
@@ -40,7 +39,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         let stage = cx.model.stage_of_item(i.index);
-        let cmds = run_commands(cx.text, i);
+        let cmds = cx.model.commands_of(i.index);
         let cleaned = cmds.iter().any(|c| {
             c.program() == Some("rm")
                 && c.args()
@@ -50,7 +49,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if cleaned {
             continue;
         }
-        for c in &cmds {
+        for c in cmds {
             if c.program() != Some("apk") {
                 continue;
             }

@@ -40,7 +40,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             let words: Vec<(String, std::ops::Range<usize>)> = match cmd {
                 Args::Exec(w) => w
                     .first()
-                    .map(|w| (w.text.clone(), i.abs(w.span)))
+                    .map(|w| (w.text.to_string(), i.abs(w.span)))
                     .into_iter()
                     .collect(),
                 Args::Shell(w) => {

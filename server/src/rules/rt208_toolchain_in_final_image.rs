@@ -1,7 +1,6 @@
 //! RT208: the final image installs build tools it does not run.
 
 use super::prelude::*;
-use crate::semantic::run_commands;
 
 pub static RULE: Rule = Rule {
     code: "RT208",
@@ -69,7 +68,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let Some(run) = cx.tree.instr_at(p.item) else {
             continue;
         };
-        let cmds = run_commands(cx.text, run);
+        let cmds = cx.model.commands_of(run.index);
         let removed = cmds.iter().any(|c| {
             let args = c.args();
             matches!(c.program(), Some("apk")) && args.iter().any(|a| a.text == "del")

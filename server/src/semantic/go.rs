@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use super::shell::{ShellWord, SimpleCommand};
-use super::{run_commands, Model, VarKind};
+use super::{Model, VarKind};
 use crate::syntax::{Keyword, SyntaxTree};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -307,7 +307,7 @@ fn parse_go(cmd: &SimpleCommand) -> Option<ParsedGo> {
 }
 
 /// Every go command of every RUN, in order.
-pub fn go_commands(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<GoCommand> {
+pub fn go_commands(tree: &SyntaxTree, model: &Model) -> Vec<GoCommand> {
     let mut out = Vec::new();
     for i in tree.instructions() {
         let target = i.onbuild_target();
@@ -321,11 +321,11 @@ pub fn go_commands(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<GoComman
             continue;
         }
         let (mod_cache, build_cache) = cache_mounts(target);
-        let cmds = run_commands(text, i);
+        let cmds = model.commands_of(i.index);
         let mut exported: Vec<(String, EnvValue)> = Vec::new();
         let workdir =
             workdir_at(tree, model, stage, i.index).or_else(|| image_workdir(model, stage));
-        for c in &cmds {
+        for c in cmds {
             if matches!(c.program(), Some("export")) {
                 for w in c.args() {
                     if let Some((k, v)) = w.text.split_once('=') {
@@ -602,7 +602,7 @@ mod tests {
     fn cmds(text: &str) -> (Model, Vec<GoCommand>) {
         let tree = parse(text);
         let m = analyze(text, &tree);
-        let c = go_commands(text, &tree, &m);
+        let c = go_commands(&tree, &m);
         (m, c)
     }
 

@@ -155,6 +155,8 @@ pub struct StageRef {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Model {
+    /// The shell commands of every RUN (by tree item), split once for all rules.
+    pub commands: std::collections::HashMap<usize, Vec<shell::SimpleCommand>>,
     pub stages: Vec<Stage>,
     pub global_args: Vec<VarDef>,
     pub refs: Vec<StageRef>,
@@ -164,6 +166,11 @@ pub struct Model {
 }
 
 impl Model {
+    /// The shell commands of the RUN at tree item `item` (empty for anything else).
+    pub fn commands_of(&self, item: usize) -> &[shell::SimpleCommand] {
+        self.commands.get(&item).map_or(&[], Vec::as_slice)
+    }
+
     /// The stage that holds tree item `item`.
     pub fn stage_of_item(&self, item: usize) -> Option<usize> {
         let i = self.stages.partition_point(|s| s.item <= item);
@@ -244,6 +251,9 @@ pub fn analyze(text: &str, tree: &SyntaxTree) -> Model {
     let mut seen_from = false;
     for i in tree.instructions() {
         let ins = i.ins;
+        if i.onbuild_target().keyword == Keyword::Run {
+            m.commands.insert(i.index, run_commands(text, i));
+        }
         if ins.keyword == Keyword::From {
             seen_from = true;
             let stage = from_stage(text, tree, &m, i);
@@ -327,7 +337,7 @@ fn from_stage(text: &str, _tree: &SyntaxTree, m: &Model, i: InstrRef<'_>) -> Sta
         _ => &[],
     };
     let (raw, range) = match words.first() {
-        Some(w) => (w.text.clone(), i.abs(w.span)),
+        Some(w) => (w.text.to_string(), i.abs(w.span)),
         None => (
             String::new(),
             i.abs(ins.keyword_span).end..i.abs(ins.keyword_span).end,
@@ -335,7 +345,7 @@ fn from_stage(text: &str, _tree: &SyntaxTree, m: &Model, i: InstrRef<'_>) -> Sta
     };
     let (name, name_range) = match words {
         [_, kw, n] if kw.text.eq_ignore_ascii_case("as") => {
-            (Some(n.text.clone()), Some(i.abs(n.span)))
+            (Some(n.text.to_string()), Some(i.abs(n.span)))
         }
         _ => (None, None),
     };
@@ -354,7 +364,7 @@ fn from_stage(text: &str, _tree: &SyntaxTree, m: &Model, i: InstrRef<'_>) -> Sta
         ImageRef::parse(&expanded)
     };
     let platform = ins.flag("platform").and_then(|f| {
-        let v = f.value.clone()?;
+        let v = f.value.as_deref()?.to_string();
         Some((v, i.abs(f.value_span?)))
     });
     let _ = text;
@@ -416,10 +426,10 @@ fn arg_defs(ins: &Instruction, i: InstrRef<'_>, kind: VarKind) -> Vec<VarDef> {
     pairs
         .iter()
         .map(|p| VarDef {
-            name: p.key.text.clone(),
+            name: p.key.text.to_string(),
             kind: kind.clone(),
             name_range: i.abs(p.key.span),
-            value: p.value.as_ref().map(|v| v.text.clone()),
+            value: p.value.as_ref().map(|v| v.text.to_string()),
             value_range: p.value.as_ref().map(|v| i.abs(v.span)),
             item: i.index,
         })
@@ -433,10 +443,10 @@ fn env_defs(ins: &Instruction, i: InstrRef<'_>) -> Vec<VarDef> {
     pairs
         .iter()
         .map(|p| VarDef {
-            name: p.key.text.clone(),
+            name: p.key.text.to_string(),
             kind: VarKind::Env,
             name_range: i.abs(p.key.span),
-            value: p.value.as_ref().map(|v| v.text.clone()),
+            value: p.value.as_ref().map(|v| v.text.to_string()),
             value_range: p.value.as_ref().map(|v| i.abs(v.span)),
             item: i.index,
         })
@@ -555,7 +565,7 @@ pub fn run_commands(text: &str, i: InstrRef<'_>) -> Vec<shell::SimpleCommand> {
                         .iter()
                         .map(|w| shell::ShellWord {
                             range: i.abs(w.span),
-                            text: w.text.clone(),
+                            text: w.text.to_string(),
                             quoted: true,
                         })
                         .collect(),

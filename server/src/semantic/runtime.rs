@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::knowledge::{self, ImageFacts, Libc};
 use super::shell::SimpleCommand;
-use super::{run_commands, Model, RefTarget};
+use super::{Model, RefTarget};
 use crate::syntax::{Args, Keyword, SyntaxTree};
 
 /// Whether a fact is known to hold, known not to, or unknown.
@@ -171,7 +171,7 @@ fn installs_go_tarball(cmds: &[SimpleCommand]) -> bool {
 }
 
 /// The runtime of every stage, in order.
-pub fn runtimes(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<Runtime> {
+pub fn runtimes(tree: &SyntaxTree, model: &Model) -> Vec<Runtime> {
     let mut out: Vec<Runtime> = Vec::with_capacity(model.stages.len());
     for st in &model.stages {
         let mut rt = match st.base.stage.and_then(|p| out.get(p)) {
@@ -187,8 +187,8 @@ pub fn runtimes(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<Runtime> {
             let ins = i.ins;
             match ins.keyword {
                 Keyword::Run => {
-                    let cmds = run_commands(text, i);
-                    for c in &cmds {
+                    let cmds = model.commands_of(k);
+                    for c in cmds {
                         if let Some(pkgs) = package_names(c) {
                             for (name, range) in pkgs {
                                 let n = name.as_str();
@@ -231,7 +231,7 @@ pub fn runtimes(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<Runtime> {
                             _ => {}
                         }
                     }
-                    if installs_go_tarball(&cmds) {
+                    if installs_go_tarball(cmds) {
                         rt.go_toolchain = Tri::Yes;
                         rt.go_toolchain_item.get_or_insert(k);
                     }
@@ -374,7 +374,7 @@ mod tests {
     fn rts(text: &str) -> Vec<Runtime> {
         let tree = parse(text);
         let m = analyze(text, &tree);
-        runtimes(text, &tree, &m)
+        runtimes(&tree, &m)
     }
 
     #[test]

@@ -118,9 +118,9 @@ fn match_directive(line: &str, base: usize) -> Option<Directive> {
         return None;
     }
     Some(Directive {
-        name: line[name_start..name_end].to_string(),
+        name: line[name_start..name_end].into(),
         name_span: Span::new(base + name_start, base + name_end),
-        value: value.to_string(),
+        value: value.into(),
         value_span: Span::new(base + i, base + i + value.len()),
         error: None,
     })
@@ -266,7 +266,7 @@ fn instruction_from(lg: &Logical, from: usize, escape: char, in_onbuild: bool) -
     let rest_start = rest_start + from;
     let end = from + text.trim_end_matches(char::is_whitespace).len();
     let end = end.max(rest_start);
-    let keyword_text = lg.text[kw.clone()].to_string();
+    let keyword_text: Str = lg.text[kw.clone()].into();
     let keyword = Keyword::parse(&keyword_text);
     let keyword_span = lg.span(kw.start, kw.end);
     let mut errors = Vec::new();
@@ -286,7 +286,7 @@ fn instruction_from(lg: &Logical, from: usize, escape: char, in_onbuild: bool) -
 
     let word = |a: usize, b: usize| Word {
         span: lg.span(rs + a, rs + b),
-        text: lg.text[rs + a..rs + b].to_string(),
+        text: lg.text[rs + a..rs + b].into(),
     };
     let whole = || word(0, rest.len());
     let list = || -> Vec<Word> {
@@ -300,7 +300,7 @@ fn instruction_from(lg: &Logical, from: usize, escape: char, in_onbuild: bool) -
         errors.push(SyntaxError {
             span: keyword_span,
             kind: ErrorKind::UnknownInstruction {
-                word: keyword_text.clone(),
+                word: keyword_text.to_string(),
                 suggestion: suggest_keyword(&keyword_text),
             },
         });
@@ -388,7 +388,7 @@ fn instruction_from(lg: &Logical, from: usize, escape: char, in_onbuild: bool) -
         flag_terminator,
         args,
         args_span,
-        args_text: rest.to_string(),
+        args_text: rest.into(),
         heredocs: Vec::new(),
         continuations: Vec::new(),
         comments: Vec::new(),
@@ -489,7 +489,7 @@ fn maybe_json(
                 i += 1;
             }
             i += 1;
-            let text = items[idx].as_str().unwrap_or_default().to_string();
+            let text = items[idx].as_str().unwrap_or_default().into();
             idx += 1;
             words.push(Word {
                 span: lg.span(base + st, base + i.min(b.len())),
@@ -509,7 +509,7 @@ fn key_value(lg: &Logical, start: usize, end: usize, require_eq: bool) -> KeyVal
             start + i,
             Some(Word {
                 span: lg.span(start + i + 1, end),
-                text: text[i + 1..].to_string(),
+                text: text[i + 1..].into(),
             }),
         ),
         None => (end, None),
@@ -519,7 +519,7 @@ fn key_value(lg: &Logical, start: usize, end: usize, require_eq: bool) -> KeyVal
         span: lg.span(start, end),
         key: Word {
             span: lg.span(start, key_end),
-            text: lg.text[start..key_end].to_string(),
+            text: lg.text[start..key_end].into(),
         },
         value,
     }
@@ -545,7 +545,7 @@ fn name_val(
         let key_r = parts[0].clone();
         let key = Word {
             span: lg.span(rs + key_r.start, rs + key_r.end),
-            text: rest[key_r.clone()].to_string(),
+            text: rest[key_r.clone()].into(),
         };
         let after = &rest[key_r.end..];
         let skip = after.len() - after.trim_start_matches(super::words::is_re_ws).len();
@@ -558,7 +558,7 @@ fn name_val(
         }
         let value = (vstart < rest.len()).then(|| Word {
             span: lg.span(rs + vstart, end),
-            text: rest[vstart..].to_string(),
+            text: rest[vstart..].into(),
         });
         return Args::Pairs {
             pairs: vec![KeyValue {
@@ -575,7 +575,7 @@ fn name_val(
             errors.push(SyntaxError {
                 span: lg.span(rs + r.start, rs + r.end),
                 kind: ErrorKind::MissingEquals {
-                    word: rest[r.clone()].to_string(),
+                    word: rest[r.clone()].into(),
                 },
             });
             continue;
@@ -599,7 +599,7 @@ fn health(lg: &Logical, rs: usize, end: usize, errors: &mut Vec<SyntaxError>) ->
     let next = sep + (after.len() - after.trim_start().len());
     let kind = Word {
         span: lg.span(rs, rs + sep),
-        text: rest[..sep].to_string(),
+        text: rest[..sep].into(),
     };
     let cmd_text = &rest[next..];
     let cmd = if cmd_text.is_empty() {
@@ -609,7 +609,7 @@ fn health(lg: &Logical, rs: usize, end: usize, errors: &mut Vec<SyntaxError>) ->
             Some(a) => a,
             None => Args::Shell(Word {
                 span: lg.span(rs + next, end),
-                text: cmd_text.to_string(),
+                text: cmd_text.into(),
             }),
         }))
     };
@@ -670,9 +670,9 @@ fn make_flag(lg: &Logical, range: std::ops::Range<usize>, value: &str) -> Flag {
                 };
                 parts.push(FlagPart {
                     span: sp(0, piece.len()),
-                    key: k.to_string(),
+                    key: k.into(),
                     key_span: sp(0, k.len()),
-                    value: pv.map(str::to_string),
+                    value: pv.map(Str::from),
                     value_span: pv.map(|_| sp(k.len() + 1, piece.len())),
                 });
                 off += piece.len() + 1;
@@ -681,11 +681,11 @@ fn make_flag(lg: &Logical, range: std::ops::Range<usize>, value: &str) -> Flag {
     }
     Flag {
         span: lg.span(range.start, range.end),
-        name: name.to_string(),
+        name: name.into(),
         name_span,
-        value: val.map(str::to_string),
+        value: val.map(Str::from),
         value_span,
-        raw: value.to_string(),
+        raw: value.into(),
         parts,
     }
 }
@@ -701,30 +701,61 @@ pub fn suggest_keyword(word: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-/// Damerau-Levenshtein (optimal string alignment) distance, so `FORM` is one swap from `FROM`.
+/// Damerau-Levenshtein (optimal string alignment) distance, so `FORM` is one swap from
+/// `FROM`. Callers only care about small distances: strings whose lengths differ by more
+/// than 3 return early, and long strings are not compared at all.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len() > 64 || b.len() > 64 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) > 3 {
+        return la.abs_diff(lb);
+    }
+    if la > 64 || lb > 64 {
         return usize::MAX;
     }
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    let mut ab = [' '; 64];
+    let mut bb = [' '; 64];
+    for (i, c) in a.chars().enumerate() {
+        ab[i] = c;
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
+    for (i, c) in b.chars().enumerate() {
+        bb[i] = c;
+    }
+    let (a, b) = (&ab[..la], &bb[..lb]);
+    // Three rolling rows of the matrix, on the stack.
+    let w = lb + 1;
+    let mut rows = [[0usize; 65]; 3];
+    for (j, cell) in rows[0][..w].iter_mut().enumerate() {
         *cell = j;
     }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
+    for i in 1..=la {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i;
+        for j in 1..=lb {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut v = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                v = v.min(rows[prev2][j - 2] + 1);
             }
+            rows[cur][j] = v;
         }
     }
-    d[a.len()][b.len()]
+    rows[la % 3][lb]
+}
+
+#[cfg(test)]
+mod distance_tests {
+    use super::edit_distance;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("FORM", "FROM"), 1);
+        assert_eq!(edit_distance("RUNN", "RUN"), 1);
+        assert_eq!(edit_distance("buidler", "builder"), 1);
+        assert_eq!(edit_distance("taget", "target"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("a", "abcdefgh"), 7);
+    }
 }

@@ -3,7 +3,7 @@ use super::*;
 fn instrs(text: &str) -> Vec<(String, String)> {
     let t = parse(text);
     t.instructions()
-        .map(|i| (i.ins.keyword_text.clone(), i.ins.args_text.clone()))
+        .map(|i| (i.ins.keyword_text.to_string(), i.ins.args_text.to_string()))
         .collect()
 }
 

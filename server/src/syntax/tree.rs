@@ -8,6 +8,10 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+/// Short strings (most words, flags and keywords) are stored inline, without a heap
+/// allocation: a 3,000-line file has tens of thousands of them.
+pub type Str = compact_str::CompactString;
+
 /// A byte range relative to the start of the node that holds it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -175,7 +179,7 @@ impl Keyword {
 pub struct Instruction {
     pub keyword: Keyword,
     /// The keyword as written (for casing checks and unknown instructions).
-    pub keyword_text: String,
+    pub keyword_text: Str,
     pub keyword_span: Span,
     pub flags: Vec<Flag>,
     /// A bare `--` that ended the flags (BuildKit drops it silently; we report it).
@@ -184,7 +188,7 @@ pub struct Instruction {
     /// The source span of the arguments after the flags (may cross continuation lines).
     pub args_span: Span,
     /// The logical arguments text (continuations removed), as BuildKit sees it.
-    pub args_text: String,
+    pub args_text: Str,
     pub heredocs: Vec<Heredoc>,
     /// Spans of the escape characters that continue a line.
     pub continuations: Vec<Span>,
@@ -227,13 +231,13 @@ impl Instruction {
 pub struct Flag {
     pub span: Span,
     /// The name without the leading dashes, as written.
-    pub name: String,
+    pub name: Str,
     pub name_span: Span,
     /// The value after `=`, with quotes removed as BuildKit does; `None` for `--link`.
-    pub value: Option<String>,
+    pub value: Option<Str>,
     pub value_span: Option<Span>,
     /// The flag as BuildKit reports it (`--from=builder`).
-    pub raw: String,
+    pub raw: Str,
     /// `key=value` parts of comma-separated values (`--mount`), with their spans.
     pub parts: Vec<FlagPart>,
 }
@@ -241,9 +245,9 @@ pub struct Flag {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlagPart {
     pub span: Span,
-    pub key: String,
+    pub key: Str,
     pub key_span: Span,
-    pub value: Option<String>,
+    pub value: Option<Str>,
     pub value_span: Option<Span>,
 }
 
@@ -258,7 +262,7 @@ impl Flag {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
     pub span: Span,
-    pub text: String,
+    pub text: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
