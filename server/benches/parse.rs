@@ -16,6 +16,10 @@ use dockwise::syntax;
 #[path = "synthetic.rs"]
 mod synthetic;
 
+// The same allocator the dockwise binary ships with, so the figures are the user's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const LINES: usize = 3000;
 
 fn full(c: &mut Criterion) {

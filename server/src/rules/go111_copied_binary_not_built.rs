@@ -56,6 +56,7 @@ const KNOWN: &[&str] = &[
 ];
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let mut cache: std::collections::HashMap<usize, Option<StageInfo>> = Default::default();
     for r in &cx.model.refs {
         if r.kind != RefKind::CopyFrom {
             continue;
@@ -63,83 +64,16 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let RefTarget::Stage(s) = r.target else {
             continue;
         };
-        let mut chain = vec![s];
-        chain.extend(cx.model.ancestors(s));
-        let builds: Vec<_> = cx
-            .go
-            .iter()
-            .filter(|g| {
-                chain.contains(&g.stage)
-                    && matches!(g.verb, GoVerb::Build | GoVerb::Install)
-                    && !g.onbuild
-            })
-            .collect();
-        if builds.is_empty() {
+        let info = cache.entry(s).or_insert_with(|| stage_info(cx, s));
+        let Some(StageInfo {
+            outputs,
+            dests,
+            whole,
+            globs,
+        }) = info.as_ref()
+        else {
             continue;
-        }
-        // Every output must be known, and every RUN understood.
-        let outputs: Vec<String> = builds.iter().filter_map(|g| output_path(g, None)).collect();
-        if outputs.len() != builds.len() {
-            continue;
-        }
-        let mut understood = true;
-        // Paths the stage received by COPY/ADD (each may be a file or a directory), and
-        // the destinations of whole-context copies (anything may be under them).
-        let mut dests: Vec<String> = Vec::new();
-        let mut whole: Vec<String> = Vec::new();
-        // (directory, file-name pattern) of wildcard copies such as `COPY *.go ./`.
-        let mut globs: Vec<(String, String)> = Vec::new();
-        for &st in &chain {
-            for i in cx.stage_instrs(st) {
-                match i.ins.keyword {
-                    Keyword::Run => {
-                        understood &= cx
-                            .model
-                            .commands_of(i.index)
-                            .iter()
-                            .all(|c| c.program().is_some_and(|p| KNOWN.contains(&p)));
-                    }
-                    Keyword::Copy | Keyword::Add => {
-                        let words = i.ins.args.words();
-                        let Some((d, srcs)) = words.split_last() else {
-                            continue;
-                        };
-                        let wd = workdir_at(cx.tree, cx.model, st, i.index);
-                        let dest = join_path(wd.as_deref(), &d.text);
-                        let into_dir = d.text.ends_with('/') || srcs.len() > 1 || d.text == ".";
-                        for src in srcs {
-                            let t = src.text.trim_end_matches('/');
-                            if matches!(t, "" | "." | "*" | "./*") || t.contains('$') {
-                                whole.push(dest.clone());
-                            } else if t.contains(['*', '?', '[']) {
-                                let base = t.rsplit('/').next().unwrap_or(t);
-                                globs.push((
-                                    dest.trim_end_matches('/').to_string(),
-                                    base.to_string(),
-                                ));
-                            } else if into_dir {
-                                let base = t.rsplit('/').next().unwrap_or(t);
-                                dests.push(format!("{}/{}", dest.trim_end_matches('/'), base));
-                            } else {
-                                dests.push(dest.clone());
-                            }
-                        }
-                        if !i.ins.heredocs.is_empty() {
-                            whole.push(dest.clone());
-                        }
-                    }
-                    Keyword::Onbuild => understood = false,
-                    _ => {}
-                }
-            }
-        }
-        let base_known = cx
-            .runtimes
-            .get(chain.last().copied().unwrap_or(s))
-            .is_some_and(|rt| rt.base.is_some() || rt.scratch);
-        if !understood || !base_known {
-            continue;
-        }
+        };
         let Some(copy) = cx.tree.instr_at(r.item) else {
             continue;
         };
@@ -234,4 +168,96 @@ fn glob_match(pat: &str, name: &str) -> bool {
         pi += 1;
     }
     pi == p.len()
+}
+
+/// What a source stage can hand out: its build outputs and what reached it by COPY.
+struct StageInfo {
+    outputs: Vec<String>,
+    dests: Vec<String>,
+    whole: Vec<String>,
+    globs: Vec<(String, String)>,
+}
+
+/// `None` when the stage builds nothing, or does something we cannot follow.
+fn stage_info(cx: &Ctx<'_>, s: usize) -> Option<StageInfo> {
+    let mut chain = vec![s];
+    chain.extend(cx.model.ancestors(s));
+    let builds: Vec<_> = cx
+        .go
+        .iter()
+        .filter(|g| {
+            chain.contains(&g.stage)
+                && matches!(g.verb, GoVerb::Build | GoVerb::Install)
+                && !g.onbuild
+        })
+        .collect();
+    if builds.is_empty() {
+        return None;
+    }
+    // Every output must be known, and every RUN understood.
+    let outputs: Vec<String> = builds.iter().filter_map(|g| output_path(g, None)).collect();
+    if outputs.len() != builds.len() {
+        return None;
+    }
+    let mut understood = true;
+    // Paths the stage received by COPY/ADD (each may be a file or a directory), and
+    // the destinations of whole-context copies (anything may be under them).
+    let mut dests: Vec<String> = Vec::new();
+    let mut whole: Vec<String> = Vec::new();
+    // (directory, file-name pattern) of wildcard copies such as `COPY *.go ./`.
+    let mut globs: Vec<(String, String)> = Vec::new();
+    for &st in &chain {
+        for i in cx.stage_instrs(st) {
+            match i.ins.keyword {
+                Keyword::Run => {
+                    understood &= cx
+                        .model
+                        .commands_of(i.index)
+                        .iter()
+                        .all(|c| c.program().is_some_and(|p| KNOWN.contains(&p)));
+                }
+                Keyword::Copy | Keyword::Add => {
+                    let words = i.ins.args.words();
+                    let Some((d, srcs)) = words.split_last() else {
+                        return None;
+                    };
+                    let wd = workdir_at(cx.tree, cx.model, st, i.index);
+                    let dest = join_path(wd.as_deref(), &d.text);
+                    let into_dir = d.text.ends_with('/') || srcs.len() > 1 || d.text == ".";
+                    for src in srcs {
+                        let t = src.text.trim_end_matches('/');
+                        if matches!(t, "" | "." | "*" | "./*") || t.contains('$') {
+                            whole.push(dest.clone());
+                        } else if t.contains(['*', '?', '[']) {
+                            let base = t.rsplit('/').next().unwrap_or(t);
+                            globs.push((dest.trim_end_matches('/').to_string(), base.to_string()));
+                        } else if into_dir {
+                            let base = t.rsplit('/').next().unwrap_or(t);
+                            dests.push(format!("{}/{}", dest.trim_end_matches('/'), base));
+                        } else {
+                            dests.push(dest.clone());
+                        }
+                    }
+                    if !i.ins.heredocs.is_empty() {
+                        whole.push(dest.clone());
+                    }
+                }
+                Keyword::Onbuild => understood = false,
+                _ => {}
+            }
+        }
+    }
+    let base_known = cx
+        .runtimes
+        .get(chain.last().copied().unwrap_or(s))
+        .is_some_and(|rt| rt.base.is_some() || rt.scratch);
+    if !understood || !base_known {
+        return None;
+    }
+    Some(StageInfo {
+        outputs,
+        dests,
+        whole,
+        globs,
+    })
 }

@@ -281,7 +281,7 @@ fn parse_go(cmd: &SimpleCommand) -> Option<ParsedGo> {
                 None if takes_value(&name) => match args.get(i + 1) {
                     Some(v) => {
                         i += 1;
-                        (Some(v.text.clone()), Some(v.range.clone()), v.range.end)
+                        (Some(v.text.to_string()), Some(v.range.clone()), v.range.end)
                     }
                     None => (None, None, w.range.end),
                 },
@@ -358,9 +358,9 @@ pub fn go_commands(tree: &SyntaxTree, model: &Model) -> Vec<GoCommand> {
                 .iter()
                 .map(|a| {
                     (
-                        a.name.clone(),
+                        a.name.to_string(),
                         EnvValue {
-                            value: a.value.text.clone(),
+                            value: a.value.text.to_string(),
                             source: EnvSource::Prefix,
                             range: a.range.clone(),
                         },

@@ -565,7 +565,7 @@ pub fn run_commands(text: &str, i: InstrRef<'_>) -> Vec<shell::SimpleCommand> {
                         .iter()
                         .map(|w| shell::ShellWord {
                             range: i.abs(w.span),
-                            text: w.text.to_string(),
+                            text: w.text.clone(),
                             quoted: true,
                         })
                         .collect(),

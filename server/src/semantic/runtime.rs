@@ -223,7 +223,7 @@ pub fn runtimes(tree: &SyntaxTree, model: &Model) -> Vec<Runtime> {
                                 if let Some(u) =
                                     c.args().iter().rev().find(|a| !a.text.starts_with('-'))
                                 {
-                                    rt.users.push(u.text.clone());
+                                    rt.users.push(u.text.to_string());
                                     rt.passwd = Tri::Yes;
                                 }
                             }

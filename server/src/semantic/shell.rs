@@ -10,14 +10,14 @@ pub struct ShellWord {
     /// Absolute range in the source.
     pub range: Range<usize>,
     /// The word with quotes and escapes removed (variables left as written).
-    pub text: String,
+    pub text: crate::syntax::Str,
     /// Whether any part of it was quoted.
     pub quoted: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assignment {
-    pub name: String,
+    pub name: crate::syntax::Str,
     pub name_range: Range<usize>,
     pub value: ShellWord,
     pub range: Range<usize>,
@@ -180,11 +180,11 @@ fn assignment(w: &ShellWord) -> Option<Assignment> {
     // The name is never quoted, so its bytes start the word.
     let name_range = w.range.start..w.range.start + eq;
     Some(Assignment {
-        name: name.to_string(),
+        name: name.into(),
         name_range: name_range.clone(),
         value: ShellWord {
             range: name_range.end + 1..w.range.end,
-            text: w.text[eq + 1..].to_string(),
+            text: w.text[eq + 1..].into(),
             quoted: w.quoted,
         },
         range: w.range.clone(),
@@ -196,7 +196,7 @@ fn read_word(src: &[(usize, char)], mut i: usize) -> (ShellWord, usize) {
     let n = src.len();
     let start = src[i].0;
     let mut end = start;
-    let mut text = String::new();
+    let mut text = crate::syntax::Str::default();
     let mut quoted = false;
     while i < n {
         let (pos, c) = src[i];
@@ -287,7 +287,7 @@ fn read_word(src: &[(usize, char)], mut i: usize) -> (ShellWord, usize) {
 }
 
 /// Copies a `$( ... )` command substitution verbatim; returns the index after it.
-fn copy_subst(src: &[(usize, char)], mut i: usize, text: &mut String) -> usize {
+fn copy_subst(src: &[(usize, char)], mut i: usize, text: &mut crate::syntax::Str) -> usize {
     let mut depth = 0;
     while i < src.len() {
         let c = src[i].1;
