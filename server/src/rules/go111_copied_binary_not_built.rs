@@ -219,7 +219,7 @@ fn stage_info(cx: &Ctx<'_>, s: usize) -> Option<StageInfo> {
                 Keyword::Copy | Keyword::Add => {
                     let words = i.ins.args.words();
                     let Some((d, srcs)) = words.split_last() else {
-                        return None;
+                        continue;
                     };
                     let wd = workdir_at(cx.tree, cx.model, st, i.index);
                     let dest = join_path(wd.as_deref(), &d.text);
