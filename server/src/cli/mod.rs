@@ -199,6 +199,10 @@ pub fn main() -> ExitCode {
 }
 
 fn is_dockerfile_name(name: &str) -> bool {
+    // `Dockerfile.dockerignore` is the Dockerfile's ignore file, not a Dockerfile.
+    if name.ends_with(".dockerignore") {
+        return false;
+    }
     name == "Dockerfile"
         || name == "Containerfile"
         || name.ends_with(".Dockerfile")

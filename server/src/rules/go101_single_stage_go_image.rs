@@ -55,19 +55,35 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             && !g.onbuild
             && match g.verb {
                 GoVerb::Build | GoVerb::Run => true,
+                // `go install tool@v1.2.3` installs a tool, not the app.
                 GoVerb::Install => !g
                     .packages
                     .iter()
-                    .any(|p| matches!(p.text.as_str(), "std" | "cmd")),
+                    .any(|p| matches!(p.text.as_str(), "std" | "cmd") || p.text.contains('@')),
                 _ => false,
             }
     });
-    // `CMD ["go", "run", …]` / `CMD go run main.go`: compiled at every start.
+    // `CMD ["go", "run", …]` / `CMD go run main.go`: compiled at every start. An image
+    // whose ENTRYPOINT is `go` itself (`go test`, `go vet`) runs the toolchain on purpose.
+    let entry_is_go = cx.stage_instrs(fin).any(|i| {
+        i.ins.keyword == Keyword::Entrypoint
+            && match &i.ins.args {
+                Args::Exec(w) => w.first().is_some_and(|w| w.text == "go"),
+                Args::Shell(w) => w.text.trim() == "go",
+                _ => false,
+            }
+    });
+    if entry_is_go {
+        return;
+    }
     let go_at_start = cx.stage_instrs(fin).any(|i| {
         matches!(i.ins.keyword, Keyword::Cmd | Keyword::Entrypoint)
             && match &i.ins.args {
-                Args::Exec(w) => w.first().is_some_and(|w| w.text == "go"),
-                Args::Shell(w) => w.text.trim_start().starts_with("go "),
+                Args::Exec(w) => {
+                    w.first().is_some_and(|w| w.text == "go")
+                        && w.get(1).is_some_and(|w| w.text == "run")
+                }
+                Args::Shell(w) => w.text.trim_start().starts_with("go run"),
                 _ => false,
             }
     });

@@ -74,8 +74,10 @@ enum Cgo {
     Off,
     /// Explicitly `CGO_ENABLED=1`.
     On,
-    /// On by default: a C compiler is there (or Go is older than 1.20).
+    /// On by default: a C compiler is there.
     Default,
+    /// On by default because Go is older than 1.20 (with or without a C compiler).
+    OldDefault,
     Unknown,
 }
 
@@ -87,10 +89,10 @@ fn cgo_state(cx: &Ctx<'_>, g: &GoCommand, builder: &Runtime) -> Cgo {
             _ => Cgo::Unknown,
         };
     }
-    // Cross-compiling (GOOS/GOARCH from the target platform) turns cgo off by default.
-    let cross = ["GOOS", "GOARCH"]
-        .iter()
-        .any(|n| env_for(cx.model, g, n).is_some());
+    // Cross-compiling turns cgo off by default. `GOOS=linux` in a Linux builder is
+    // native; a GOARCH (or another GOOS) may differ from the builder's.
+    let cross = env_for(cx.model, g, "GOARCH").is_some()
+        || env_for(cx.model, g, "GOOS").is_some_and(|v| v.value != "linux");
     if cross {
         return Cgo::Unknown;
     }
@@ -110,7 +112,7 @@ fn cgo_state(cx: &Ctx<'_>, g: &GoCommand, builder: &Runtime) -> Cgo {
     let old_go = go_minor.is_some_and(|v| v < (1, 20));
     match builder.c_compiler {
         Tri::Yes => Cgo::Default,
-        Tri::No if old_go => Cgo::Default,
+        Tri::No if old_go => Cgo::OldDefault,
         Tri::No => Cgo::Off,
         Tri::Unknown => Cgo::Unknown,
     }
@@ -164,13 +166,18 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let mut builds: Vec<&GoCommand> = stage_builds
             .iter()
             .copied()
-            .filter(|g| match output_path(g, None) {
-                Some(out) => sources.iter().any(|s| {
-                    let s = s.trim_end_matches('/');
-                    !s.is_empty()
-                        && (out == s || out.starts_with(&format!("{s}/")) || s.contains('*'))
-                }),
-                None => sources.iter().any(|s| !is_system(s)),
+            .filter(|g| {
+                match output_path(
+                    g,
+                    cx.project.go_mod.as_ref().and_then(|m| m.module.as_deref()),
+                ) {
+                    Some(out) => sources.iter().any(|s| {
+                        let s = s.trim_end_matches('/');
+                        !s.is_empty()
+                            && (out == s || out.starts_with(&format!("{s}/")) || s.contains('*'))
+                    }),
+                    None => sources.iter().any(|s| !is_system(s)),
+                }
             })
             .collect();
         // A copy whose path matches no build output (a typo GO111 reports) still
@@ -239,30 +246,47 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 }
                 _ => continue,
             };
-            let severity = if cgo == Cgo::Default && builder_libc == Some(Libc::Musl) {
+            let severity = if matches!(cgo, Cgo::Default | Cgo::OldDefault)
+                && builder_libc == Some(Libc::Musl)
+            {
                 Severity::Warning
             } else {
                 severity
             };
             let how = match cgo {
                 Cgo::On => text!("`CGO_ENABLED=1`", "`CGO_ENABLED=1`"),
+                Cgo::OldDefault => text!(
+                    "cgo on (the default before Go 1.20)",
+                    "开启 cgo（Go 1.20 之前的默认行为）"
+                ),
                 _ => text!(
                     "cgo on (the default where a C compiler is present)",
                     "开启 cgo（存在 C 编译器时的默认行为）"
                 ),
             };
+            // Code that needs cgo (GO109) is not "fixed" away: advise a runtime instead.
+            let needs_cgo = g.tags().iter().any(|t| knowledge::cgo_build_tag(t))
+                || !crate::rules::go109_cgo_disabled_but_required::cgo_requirements(cx).is_empty();
+            let remedy = if needs_cgo || cgo == Cgo::On {
+                text!(
+                    "run it on an image with the same C library (distroless/base or debian-slim for a glibc build)",
+                    "请把它放到带有相同 C 库的镜像中运行（glibc 构建可用 distroless/base 或 debian-slim）"
+                )
+            } else {
+                text!("build with `CGO_ENABLED=0`", "请使用 `CGO_ENABLED=0` 构建")
+            };
             let msg = match problem {
                 Problem::NoGlibc => Text::new(
-                    format!("this binary is built with {} against glibc, but it runs in an image without glibc; it will fail to start. Build with `CGO_ENABLED=0`", how.en),
-                    format!("该二进制文件在{}的情况下链接了 glibc，却运行在没有 glibc 的镜像中，启动就会失败。请使用 `CGO_ENABLED=0` 构建", how.zh),
+                    format!("this binary is built with {} against glibc, but it runs in an image without glibc and will fail to start; {}", how.en, remedy.en),
+                    format!("该二进制文件在{}的情况下链接了 glibc，却运行在没有 glibc 的镜像中，启动就会失败；{}", how.zh, remedy.zh),
                 ),
                 Problem::NoMusl => Text::new(
-                    format!("this binary is built with {} against musl, but it runs in an image with no C library; build with `CGO_ENABLED=0` or link statically", how.en),
-                    format!("该二进制文件在{}的情况下链接了 musl，却运行在没有 C 库的镜像中；请使用 `CGO_ENABLED=0` 构建，或改为静态链接", how.zh),
+                    format!("this binary is built with {} against musl, but it runs in an image with no C library; {}, or link it statically", how.en, remedy.en),
+                    format!("该二进制文件在{}的情况下链接了 musl，却运行在没有 C 库的镜像中；{}，或改为静态链接", how.zh, remedy.zh),
                 ),
                 Problem::OlderGlibc(b, t) => Text::new(
-                    format!("this binary is built with {} on Debian {b} and runs on Debian {t}, whose glibc is older; it may fail with \"GLIBC_… not found\". Build with `CGO_ENABLED=0` or use a runtime as new as the builder", how.en),
-                    format!("该二进制文件在{}的情况下于 Debian {b} 上构建，却运行在 glibc 更旧的 Debian {t} 上，可能报 \"GLIBC_… not found\"。请使用 `CGO_ENABLED=0` 构建，或换用不比构建镜像旧的运行镜像", how.zh),
+                    format!("this binary is built with {} on Debian {b} and runs on Debian {t}, whose glibc is older; it may fail with \"GLIBC_… not found\". Use a runtime as new as the builder, or {}", how.en, remedy.en),
+                    format!("该二进制文件在{}的情况下于 Debian {b} 上构建，却运行在 glibc 更旧的 Debian {t} 上，可能报 \"GLIBC_… not found\"。请换用不比构建镜像旧的运行镜像，或{}", how.zh, remedy.zh),
                 ),
             };
             let d = sink.report(g.go_range.start..g.verb_range.end, msg);

@@ -36,7 +36,6 @@ pub fn cgo_requirements(cx: &Ctx<'_>) -> Vec<(String, String)> {
     };
     m.requires
         .iter()
-        .filter(|r| !r.indirect)
         .filter_map(|r| {
             knowledge::cgo_module(&r.path)
                 .map(|c| (r.path.clone(), c.reason(crate::i18n::Lang::En).to_string()))

@@ -195,7 +195,15 @@ fn stage_info(cx: &Ctx<'_>, s: usize) -> Option<StageInfo> {
         return None;
     }
     // Every output must be known, and every RUN understood.
-    let outputs: Vec<String> = builds.iter().filter_map(|g| output_path(g, None)).collect();
+    let outputs: Vec<String> = builds
+        .iter()
+        .filter_map(|g| {
+            output_path(
+                g,
+                cx.project.go_mod.as_ref().and_then(|m| m.module.as_deref()),
+            )
+        })
+        .collect();
     if outputs.len() != builds.len() {
         return None;
     }

@@ -58,8 +58,10 @@ fn floating(tag: Option<&str>, known: bool) -> Option<&'static str> {
         }
         return None;
     }
+    // A bare major that spans many releases (`golang:1`, `alpine:3`, `python:3`); for
+    // images whose major *is* the release (`debian:12`, `node:20`) it is a pin.
     let version = tag.split('-').next().unwrap_or(tag);
-    if !version.is_empty() && version.chars().all(|c| c.is_ascii_digit()) {
+    if version.parse::<u32>().is_ok_and(|m| m <= 3) {
         return Some("major");
     }
     None
@@ -158,6 +160,8 @@ mod tests {
         assert_eq!(floating(Some("bullseye"), true), None);
         assert_eq!(floating(Some("ci"), false), None);
         assert_eq!(floating(Some("3"), true), Some("major"));
+        assert_eq!(floating(Some("12-slim"), true), None);
+        assert_eq!(floating(Some("20-alpine"), true), None);
         assert_eq!(floating(Some("1-alpine"), true), Some("major"));
         assert_eq!(floating(Some("1.22-alpine"), true), None);
         assert_eq!(floating(Some("3.20"), true), None);

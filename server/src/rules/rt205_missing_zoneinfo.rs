@@ -54,6 +54,26 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }) else {
         return;
     };
+    // Go falls back to UTC when a zone cannot be loaded, so UTC itself needs no data.
+    let value = pair
+        .value
+        .as_ref()
+        .map(|v| v.text.trim_matches('"').trim_start_matches(':').to_string())
+        .unwrap_or_default();
+    let utc = [
+        "",
+        "UTC",
+        "Etc/UTC",
+        "GMT",
+        "Etc/GMT",
+        "UCT",
+        "Etc/UCT",
+        "Zulu",
+        "Universal",
+    ];
+    if utc.contains(&value.as_str()) {
+        return;
+    }
     let d = sink.report(
         tz.abs(pair.span),
         text!(

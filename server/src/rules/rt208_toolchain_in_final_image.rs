@@ -64,28 +64,35 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if !BUILD_TOOLS.contains(&p.name.as_str()) {
             continue;
         }
-        // Removed again in the same RUN (a virtual package or an explicit delete).
+        // Removed again in the same RUN: an explicit `apk del gcc`, or a virtual
+        // package (`apk add --virtual .deps gcc …`) that is deleted later.
         let Some(run) = cx.tree.instr_at(p.item) else {
             continue;
         };
         let cmds = cx.model.commands_of(run.index);
-        let removed = cmds.iter().any(|c| {
-            let args = c.args();
-            matches!(c.program(), Some("apk")) && args.iter().any(|a| a.text == "del")
-                || matches!(c.program(), Some("apt-get" | "apt"))
-                    && args.iter().any(|a| a.text == "purge" || a.text == "remove")
-        }) && (cmds.iter().any(|c| {
-            c.args()
-                .iter()
-                .any(|a| a.text.starts_with("--virtual") || a.text == "-t")
-        }) || cmds.iter().any(|c| {
-            c.args().iter().any(|a| {
-                a.text == p.name
-                    && c.args()
-                        .iter()
-                        .any(|x| x.text == "del" || x.text == "purge" || x.text == "remove")
+        let deleted: Vec<&str> = cmds
+            .iter()
+            .filter(|c| matches!(c.program(), Some("apk" | "apt-get" | "apt")))
+            .filter(|c| {
+                c.args()
+                    .iter()
+                    .any(|a| matches!(a.text.as_str(), "del" | "purge" | "remove"))
             })
-        }));
+            .flat_map(|c| c.args().iter().map(|a| a.text.as_str()))
+            .collect();
+        let removed = deleted.contains(&p.name.as_str())
+            || cmds.iter().any(|c| {
+                let args = c.args();
+                let in_this = args.iter().any(|a| a.range == p.range);
+                let group = args.iter().enumerate().find_map(|(k, a)| {
+                    if a.text == "--virtual" || a.text == "-t" {
+                        args.get(k + 1).map(|n| n.text.as_str())
+                    } else {
+                        a.text.strip_prefix("--virtual=")
+                    }
+                });
+                in_this && group.is_some_and(|g| deleted.contains(&g))
+            });
         if removed {
             continue;
         }

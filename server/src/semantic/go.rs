@@ -547,9 +547,8 @@ pub fn default_binary_name(cmd: &GoCommand, module: Option<&str>) -> Option<Stri
         parts.last().map(|s| s.to_string())
     };
     match pkgs.as_slice() {
-        [] | ["."] => module
-            .and_then(last_elem)
-            .or_else(|| cmd.workdir.as_deref().and_then(last_elem)),
+        // In module mode the name comes from the module path, which only go.mod knows.
+        [] | ["."] => module.and_then(last_elem),
         [p] if p.ends_with(".go") => {
             Some(p.rsplit('/').next()?.trim_end_matches(".go").to_string())
         }

@@ -468,11 +468,19 @@ fn collect_uses(
         Keyword::Run | Keyword::Cmd | Keyword::Entrypoint | Keyword::Healthcheck | Keyword::Shell
     );
     let buildkit_expands = !shell_expanded && i.ins.keyword != Keyword::Onbuild;
+    // Comment lines inside a continuation are not part of the instruction.
+    let skipped: Vec<Range<usize>> = i.ins.comments.iter().map(|c| i.abs(*c)).collect();
     let mut push = |range: Range<usize>| {
         let Some(s) = text.get(range.clone()) else {
             return;
         };
         for r in vars::scan(s, range.start, escape) {
+            if skipped
+                .iter()
+                .any(|c| c.start <= r.range.start && r.range.start < c.end)
+            {
+                continue;
+            }
             m.uses.push(VarUse {
                 var: r,
                 item: i.index,

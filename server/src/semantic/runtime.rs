@@ -347,9 +347,12 @@ fn from_image(stage: usize, item: usize, image: Option<&super::ImageRef>) -> Run
     let Some(f) = knowledge::image_facts(image) else {
         return unknown;
     };
+    // distroless `:debug` has a busybox shell at /busybox/sh but no /bin/sh, which is
+    // what RUN and shell-form CMD use.
+    let bin_sh = f.shell && !f.family.starts_with("distroless");
     Runtime {
         base: Some(f),
-        shell: Tri::from(f.shell),
+        shell: Tri::from(bin_sh),
         libc: Some(f.libc),
         go_toolchain: Tri::from(f.go_toolchain),
         go_toolchain_item: f.go_toolchain.then_some(item),
