@@ -330,3 +330,52 @@ fn fix_applies_safe_fixes_idempotently_and_never_loses_data() {
     );
     assert_eq!(std::fs::read(&bad).unwrap(), bytes);
 }
+
+#[test]
+fn explain_and_rules() {
+    let o = run(&["explain", "GO101"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("# GO101 single-stage-go-image"));
+    let o = run(&["explain", "DL3006", "--lang", "zh"]);
+    assert!(stdout(&o).contains("# RT201 floating-base-tag") && stdout(&o).contains("## 作用"));
+    assert_eq!(run(&["explain", "NOPE"]).status.code(), Some(2));
+    let o = run(&["rules", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), dockwise::rules::REGISTRY.len());
+    assert!(codes.contains(&"SEC301") && codes.contains(&"CTX401"));
+}
+
+#[test]
+fn configuration_file() {
+    let d = tempdir("config");
+    std::fs::write(d.join("Dockerfile"), WARN).unwrap();
+    let dir = d.display().to_string();
+    std::fs::write(
+        d.join("dockwise.toml"),
+        "language = \"zh\"\n[severity]\nDF507 = \"error\"\n",
+    )
+    .unwrap();
+    let o = run(&["check", &dir]);
+    assert!(stdout(&o).contains("错误[DF507]"), "{}", stdout(&o));
+    assert_eq!(
+        run(&["check", "--fail-level", "error", &dir]).status.code(),
+        Some(1)
+    );
+    std::fs::write(
+        d.join("dockwise.toml"),
+        "ignore = [\"JSONArgsRecommended\"]\n",
+    )
+    .unwrap();
+    assert_eq!(run(&["check", &dir]).status.code(), Some(0));
+    assert_eq!(run(&["check", "--no-config", &dir]).status.code(), Some(1));
+    std::fs::write(d.join("dockwise.toml"), "ignore = [\"NOPE\"]\n").unwrap();
+    let o = run(&["check", &dir]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown rule `NOPE`"));
+}

@@ -35,6 +35,34 @@ enum Command {
     Check(CheckArgs),
     /// Apply the fixes of the findings (safe ones only unless --unsafe).
     Fix(FixArgs),
+    /// Explain a rule: what it flags, why, an example and its fix.
+    Explain(ExplainArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ExplainArgs {
+    /// A rule code (GO101) or a peer name (DL3006, JSONArgsRecommended).
+    code: String,
+    /// Language: en or zh (default: from the environment).
+    #[arg(long)]
+    lang: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
+    /// Language: en or zh (default: from the environment).
+    #[arg(long)]
+    lang: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -56,6 +84,12 @@ struct FixArgs {
     /// The build context (default: each Dockerfile's own folder).
     #[arg(long)]
     context: Option<PathBuf>,
+    /// A configuration file (default: dockwise.toml found upward from the Dockerfile).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Do not read any configuration file.
+    #[arg(long)]
+    no_config: bool,
 }
 
 /// The build context of one input and the Dockerfile's path inside it.
@@ -143,6 +177,13 @@ struct CheckArgs {
     /// looked up. Default: each Dockerfile's own folder; none for standard input.
     #[arg(long)]
     context: Option<PathBuf>,
+    /// A configuration file (default: dockwise.toml or .dockwise.toml found upward
+    /// from each Dockerfile, or from the current directory for standard input).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Do not read any configuration file.
+    #[arg(long)]
+    no_config: bool,
     /// Never use colours.
     #[arg(long)]
     no_color: bool,
@@ -185,6 +226,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => run_check(args),
         Some(Command::Fix(args)) => run_fix(args),
+        Some(Command::Explain(args)) => run_explain(args),
+        Some(Command::Rules(args)) => run_rules(args),
         None => {
             // The language server arrives with the LSP layer; until then say so plainly.
             let mut err = std::io::stderr();
@@ -322,18 +365,32 @@ fn collect_inputs(
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
-    let lang = match parse_lang(&args.lang) {
+    let mut lang = match parse_lang(&args.lang) {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let config = Config {
-        ignore: match parse_ignore(&args.ignore, lang) {
-            Ok(i) => i,
-            Err(c) => return c,
-        },
-        target: args.target.clone(),
-        ..Config::default()
+    let ignore = match parse_ignore(&args.ignore, lang) {
+        Ok(i) => i,
+        Err(c) => return c,
     };
+    // The language may come from the configuration nearest the first input.
+    let first = args
+        .paths
+        .first()
+        .filter(|p| p.as_os_str() != "-")
+        .map(PathBuf::as_path);
+    match find_config(args.config.as_deref(), args.no_config, first, lang) {
+        Ok(Some(f)) if args.lang.is_none() && std::env::var_os("DOCKWISE_LANG").is_none() => {
+            if let Some(l) = f.language {
+                lang = l;
+            }
+        }
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("dockwise: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let mut errors: Vec<(String, String)> = Vec::new();
     let inputs = collect_inputs(&args.paths, &args.stdin_filename, lang, &mut errors);
     let mut reports = Vec::new();
@@ -349,6 +406,19 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let tree = syntax::parse(&text);
                 let (ctx, name) = context_for(args.context.as_deref(), file.as_deref());
+                let fc = match find_config(
+                    args.config.as_deref(),
+                    args.no_config,
+                    file.as_deref(),
+                    lang,
+                ) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        errors.push((path, e));
+                        continue;
+                    }
+                };
+                let config = merged_config(fc, &ignore, args.target.as_ref());
                 let diagnostics =
                     rules::check_in(&text, &tree, &config, ctx.as_ref(), &name).diagnostics;
                 reports.push(FileReport {
@@ -402,12 +472,9 @@ fn run_fix(args: FixArgs) -> ExitCode {
         Ok(l) => l,
         Err(c) => return c,
     };
-    let config = Config {
-        ignore: match parse_ignore(&args.ignore, lang) {
-            Ok(i) => i,
-            Err(c) => return c,
-        },
-        ..Config::default()
+    let ignore = match parse_ignore(&args.ignore, lang) {
+        Ok(i) => i,
+        Err(c) => return c,
     };
     let mut errors = Vec::new();
     let inputs = collect_inputs(&args.paths, "<stdin>", lang, &mut errors);
@@ -430,6 +497,18 @@ fn run_fix(args: FixArgs) -> ExitCode {
             continue;
         };
         let (ctx, ctx_name) = context_for(args.context.as_deref(), path.as_deref());
+        let config = match find_config(
+            args.config.as_deref(),
+            args.no_config,
+            path.as_deref(),
+            lang,
+        ) {
+            Ok(fc) => merged_config(fc, &ignore, None),
+            Err(e) => {
+                errors.push((name, e));
+                continue;
+            }
+        };
         let result = rules::fix::fix_in(&text, &config, args.unsafe_fixes, ctx.as_ref(), &ctx_name);
         let (fixed, n) = (result.text, result.applied);
         // Changes to other files of the context (.dockerignore), on disk only.
@@ -465,9 +544,7 @@ fn run_fix(args: FixArgs) -> ExitCode {
             }
         }
         match path {
-            None => {
-                print!("{fixed}");
-            }
+            None => emit(&fixed),
             Some(p) if fixed != text => {
                 changed_files += 1;
                 let msg = match lang {
@@ -524,4 +601,137 @@ fn apply_file_change(root: &Path, change: &rules::FileChange) -> std::io::Result
             f.write_all(text.as_bytes())
         }
     }
+}
+
+fn run_explain(args: ExplainArgs) -> ExitCode {
+    let lang = match parse_lang(&args.lang) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let Some(rule) = rules::rule_for_name(args.code.trim()) else {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::En => format!(
+                    "dockwise: no rule `{}`; `dockwise rules` lists them",
+                    args.code
+                ),
+                Lang::Zh => format!(
+                    "dockwise：没有规则 `{}`；`dockwise rules` 可列出全部规则",
+                    args.code
+                ),
+            }
+        );
+        return ExitCode::from(2);
+    };
+    emit(&rules::docs::page(rule, lang));
+    ExitCode::SUCCESS
+}
+
+fn run_rules(args: RulesArgs) -> ExitCode {
+    let lang = match parse_lang(&args.lang) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    match args.format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = rules::REGISTRY
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity.as_str(),
+                        "fix": match r.fix {
+                            rules::FixKind::Safe => "safe",
+                            rules::FixKind::Unsafe => "unsafe",
+                            rules::FixKind::None => "none",
+                        },
+                        "peers": r.peers,
+                        "summary": r.doc(lang).summary,
+                        "url": r.url(),
+                    })
+                })
+                .collect();
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            ));
+        }
+        ListFormat::Human => {
+            let mut out = String::new();
+            for r in rules::REGISTRY {
+                out.push_str(&format!(
+                    "{:<7} {:<8} {:<36} {}\n",
+                    r.code,
+                    crate::i18n::ui::severity(lang, r.severity),
+                    r.name,
+                    r.doc(lang).summary
+                ));
+            }
+            emit(&out);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes to standard output; a closed pipe (`dockwise rules | head`) is not an error.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Finds and parses the configuration for a file (or the current directory).
+fn find_config(
+    explicit: Option<&Path>,
+    disabled: bool,
+    near: Option<&Path>,
+    lang: Lang,
+) -> Result<Option<rules::config::FileConfig>, String> {
+    if disabled {
+        return Ok(None);
+    }
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => {
+            // A directory argument is its own starting point; a file starts at its folder.
+            let start = near
+                .and_then(|p| if p.is_dir() { Some(p) } else { p.parent() })
+                .map(|p| {
+                    if p.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        p.to_path_buf()
+                    }
+                })
+                .unwrap_or_else(|| PathBuf::from("."));
+            let start = std::fs::canonicalize(&start).unwrap_or(start);
+            start.ancestors().find_map(|dir| {
+                rules::config::FILE_NAMES
+                    .iter()
+                    .map(|n| dir.join(n))
+                    .find(|p| p.is_file())
+            })
+        }
+    };
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    rules::config::parse(&text)
+        .map(Some)
+        .map_err(|e| format!("{}: {}", path.display(), e.get(lang)))
+}
+
+/// The configuration for one input: the file's, then the command line on top.
+fn merged_config(
+    file: Option<rules::config::FileConfig>,
+    ignore: &[String],
+    target: Option<&String>,
+) -> Config {
+    let mut c = file.map(|f| f.config).unwrap_or_default();
+    c.ignore.extend(ignore.iter().cloned());
+    if let Some(t) = target {
+        c.target = Some(t.clone());
+    }
+    c
 }

@@ -127,8 +127,12 @@ pub fn human(reports: &[FileReport], lang: Lang, color: bool) -> String {
                 ));
             }
             if let Some(f) = &d.fix {
+                let colon = match lang {
+                    Lang::En => ": ",
+                    Lang::Zh => "：",
+                };
                 out.push_str(&format!(
-                    "{pad} {} {}: {}\n",
+                    "{pad} {} {}{colon}{}\n",
                     paint(color, "1;34", "="),
                     ui::fix_available(lang),
                     f.title.get(lang)

@@ -4,6 +4,7 @@
 //! Architecture invariant: nothing under `rules/` does I/O; a rule sees the text, the
 //! tree, the semantic model and the configuration, and reports through a [`Sink`].
 
+pub mod config;
 mod ctx401_dockerignore_missing;
 mod ctx402_dockerignore_lets_git_in;
 mod df501_syntax_error;
@@ -23,6 +24,7 @@ mod df514_empty_continuation;
 mod df515_invalid_flag;
 mod df516_copy_multiple_sources_dest;
 mod df517_constant_platform;
+mod df518_unknown_rule_in_suppression;
 pub mod docs;
 pub mod fix;
 mod go101_single_stage_go_image;
@@ -430,6 +432,7 @@ pub static REGISTRY: &[&Rule] = &[
     &df515_invalid_flag::RULE,
     &df516_copy_multiple_sources_dest::RULE,
     &df517_constant_platform::RULE,
+    &df518_unknown_rule_in_suppression::RULE,
 ];
 
 pub fn rule(code: &str) -> Option<&'static Rule> {

@@ -17,14 +17,14 @@ pub struct Suppressions {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
+pub(crate) enum Source {
     Dockwise,
     Hadolint,
     BuildKit,
 }
 
 /// Parses the names after `ignore=` / `skip=`.
-fn names(list: &str) -> Vec<String> {
+pub(crate) fn names(list: &str) -> Vec<String> {
     list.split([',', ' '])
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -33,7 +33,7 @@ fn names(list: &str) -> Vec<String> {
 }
 
 /// `# dockwise: [global] ignore=A,B` / `# hadolint [global] ignore=A,B` → (source, global, names).
-fn parse_comment(line: &str) -> Option<(Source, bool, Vec<String>)> {
+pub(crate) fn parse_comment(line: &str) -> Option<(Source, bool, Vec<String>)> {
     let body = line.trim_start().strip_prefix('#')?.trim();
     let (source, rest) = if let Some(r) = body.strip_prefix("dockwise:") {
         (Source::Dockwise, r)
