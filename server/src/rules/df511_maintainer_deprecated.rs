@@ -32,7 +32,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if i.ins.keyword != Keyword::Maintainer {
             continue;
         }
-        let author = i.ins.args_text.replace('"', "\\\"");
+        let author = i.ins.args_text().replace('"', "\\\"");
         let range = i.line_range();
         sink.report(
             i.abs(i.ins.keyword_span),

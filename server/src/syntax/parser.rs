@@ -388,7 +388,6 @@ fn instruction_from(lg: &Logical, from: usize, escape: char, in_onbuild: bool) -
         flag_terminator,
         args,
         args_span,
-        args_text: rest.into(),
         heredocs: Vec::new(),
         continuations: Vec::new(),
         comments: Vec::new(),

@@ -3,7 +3,7 @@ use super::*;
 fn instrs(text: &str) -> Vec<(String, String)> {
     let t = parse(text);
     t.instructions()
-        .map(|i| (i.ins.keyword_text.to_string(), i.ins.args_text.to_string()))
+        .map(|i| (i.ins.keyword_text.to_string(), i.ins.args_text()))
         .collect()
 }
 
@@ -37,7 +37,7 @@ fn continuation_with_comments_and_empty_lines() {
     tiles(text);
     let t = parse(text);
     let i = t.instructions().next().unwrap();
-    assert_eq!(i.ins.args_text, "a     b");
+    assert_eq!(i.ins.args_text(), "a     b");
     assert_eq!(i.ins.comments.len(), 1);
     assert_eq!(i.ins.empty_continuation_lines.len(), 1);
     assert_eq!(t.instructions().count(), 2);
@@ -49,7 +49,7 @@ fn escape_directive_backtick() {
     tiles(text);
     let t = parse(text);
     assert_eq!(t.escape(), '`');
-    let v: Vec<_> = t.instructions().map(|i| i.ins.args_text.clone()).collect();
+    let v: Vec<_> = t.instructions().map(|i| i.ins.args_text()).collect();
     assert_eq!(v, vec!["x", "a   b\\", "c"]);
 }
 
@@ -135,7 +135,7 @@ fn flags_with_parts() {
     );
     let p = f.part("target").unwrap();
     assert_eq!(&text[i.abs(p.value_span.unwrap())], "/go/pkg/mod");
-    assert_eq!(i.ins.args_text, "go mod download");
+    assert_eq!(i.ins.args_text(), "go mod download");
 }
 
 #[test]
@@ -178,5 +178,5 @@ fn crlf_bom_and_odd_bytes() {
     let t = parse("\u{feff}FROM x\r\nRUN a \\\r\n  b\r\n");
     let v: Vec<_> = t.instructions().collect();
     assert_eq!(v[0].ins.keyword, Keyword::From);
-    assert_eq!(v[1].ins.args_text, "a   b");
+    assert_eq!(v[1].ins.args_text(), "a   b");
 }

@@ -187,8 +187,6 @@ pub struct Instruction {
     pub args: Args,
     /// The source span of the arguments after the flags (may cross continuation lines).
     pub args_span: Span,
-    /// The logical arguments text (continuations removed), as BuildKit sees it.
-    pub args_text: Str,
     pub heredocs: Vec<Heredoc>,
     /// Spans of the escape characters that continue a line.
     pub continuations: Vec<Span>,
@@ -214,6 +212,29 @@ impl Instruction {
             Args::Exec(_) => true,
             Args::Healthcheck(h) => matches!(h.cmd.as_deref(), Some(Args::Exec(_))),
             _ => false,
+        }
+    }
+
+    /// The arguments as one logical text (continuations removed), for display.
+    pub fn args_text(&self) -> String {
+        match &self.args {
+            Args::Empty => String::new(),
+            Args::Shell(w) | Args::Text(w) => w.text.to_string(),
+            Args::Exec(w) | Args::List(w) => w
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            Args::Pairs { pairs, .. } => pairs
+                .iter()
+                .map(|p| match &p.value {
+                    Some(v) => format!("{}={}", p.key.text, v.text),
+                    None => p.key.text.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+            Args::Healthcheck(h) => h.kind.text.to_string(),
+            Args::OnBuild(i) => i.args_text(),
         }
     }
 
