@@ -7,6 +7,7 @@ pub mod cli;
 pub mod context;
 pub mod document;
 pub mod i18n;
+pub mod lsp;
 pub mod rules;
 pub mod semantic;
 pub mod syntax;

@@ -31,7 +31,13 @@ fn every_diagnostic_is_bilingual() {
             }
             for (what, t) in texts {
                 if t.en.trim().is_empty() || !has_cjk(&t.zh) || t.en == t.zh || has_cjk(&t.en) {
-                    problems.push(format!("{} {} {what}: en={:?} zh={:?}", f.display(), d.code, t.en, t.zh));
+                    problems.push(format!(
+                        "{} {} {what}: en={:?} zh={:?}",
+                        f.display(),
+                        d.code,
+                        t.en,
+                        t.zh
+                    ));
                 }
             }
         }

@@ -22,7 +22,7 @@ use crate::syntax;
     long_about = None
 )]
 struct Cli {
-    /// Run the language server on stdin/stdout (the default with no command).
+    /// Run the language server on stdin/stdout (also what `dockwise` alone does).
     #[arg(long)]
     stdio: bool,
     #[command(subcommand)]
@@ -228,16 +228,8 @@ pub fn main() -> ExitCode {
         Some(Command::Fix(args)) => run_fix(args),
         Some(Command::Explain(args)) => run_explain(args),
         Some(Command::Rules(args)) => run_rules(args),
-        None => {
-            // The language server arrives with the LSP layer; until then say so plainly.
-            let mut err = std::io::stderr();
-            let _ = writeln!(
-                err,
-                "dockwise: the language server (`dockwise --stdio`) is not available in this build yet.\n\
-                 Use `dockwise check [PATHS...]` to check Dockerfiles; `dockwise --help` lists the commands."
-            );
-            ExitCode::from(if cli.stdio { 2 } else { 0 })
-        }
+        // No command (or `--stdio`): the language server on stdin/stdout.
+        None => crate::lsp::run_stdio(),
     }
 }
 
@@ -617,7 +609,7 @@ fn run_explain(args: ExplainArgs) -> ExitCode {
                     args.code
                 ),
                 Lang::Zh => format!(
-                    "dockwise：没有规则 `{}`；`dockwise rules` 可列出全部规则",
+                    "dockwise：没有名为 `{}` 的规则；运行 `dockwise rules` 可列出全部规则",
                     args.code
                 ),
             }

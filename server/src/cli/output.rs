@@ -86,7 +86,15 @@ pub fn human(reports: &[FileReport], lang: Lang, color: bool) -> String {
             let end = lines.pos(d.range.end);
             let head = format!("{}[{}]", ui::severity(lang, d.severity), d.code);
             out.push_str(&paint(color, sev_color(d.severity), &head));
-            out.push_str(&paint(color, "1", &format!(": {}", d.message.get(lang))));
+            let colon = match lang {
+                Lang::En => ": ",
+                Lang::Zh => "：",
+            };
+            out.push_str(&paint(
+                color,
+                "1",
+                &format!("{colon}{}", d.message.get(lang)),
+            ));
             out.push('\n');
             let gutter = start.line.to_string().len();
             let pad = " ".repeat(gutter);
@@ -117,8 +125,12 @@ pub fn human(reports: &[FileReport], lang: Lang, color: bool) -> String {
             out.push_str(&format!("{pad} {bar} {}{}\n", " ".repeat(from), carets));
             for rel in &d.related {
                 let p = lines.pos(rel.range.start);
+                let colon = match lang {
+                    Lang::En => ": ",
+                    Lang::Zh => "：",
+                };
                 out.push_str(&format!(
-                    "{pad} {} {}: {}:{}:{}\n",
+                    "{pad} {} {}{colon}{}:{}:{}\n",
                     paint(color, "1;34", "="),
                     rel.message.get(lang),
                     r.path,

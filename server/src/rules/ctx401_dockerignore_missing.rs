@@ -21,8 +21,8 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "复制了整个构建上下文，却没有 `.dockerignore`",
-        what: "当构建上下文中既没有 `.dockerignore`，也没有 `<Dockerfile>.dockerignore`，却出现了 `COPY . .`（或其他复制整个上下文的指令）时给出警告。需要知道构建上下文（Dockerfile 所在目录、`--context` 参数或编辑器的工作区）。",
-        why: "没有它，`.git`、本地编译出的二进制文件、日志、覆盖率文件、`node_modules` 以及任何带着密钥的 `.env` 都会被发送给构建器并复制进镜像。每一次无关的改动（一次提交、一行日志）也都会让从这条 `COPY` 开始的层缓存全部失效。",
+        what: "当构建上下文中既没有 `.dockerignore`，也没有 `<Dockerfile>.dockerignore`，却出现了 `COPY . .`（或其他复制整个构建上下文的指令）时给出警告。此规则需要知道构建上下文（Dockerfile 所在目录、`--context` 指定的目录或编辑器的工作区）。",
+        why: "没有它，`.git`、本地编译出的二进制文件、日志、覆盖率文件、`node_modules`，以及任何含有敏感信息的 `.env`，都会被发送给构建器并复制进镜像。而且每一次无关的改动（一次提交、一行日志）都会让这条 `COPY` 及其之后的层缓存全部失效。",
         bad: "# build context: go.mod, go.sum, main.go (no .dockerignore)\nFROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n",
         good: "# build context: go.mod, go.sum, main.go, .dockerignore\nFROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n",
         fix: "创建一个包含 Go 项目常用规则的 `.dockerignore`（`.git`、`*.log`、覆盖率输出、`Dockerfile*`、`.env`、编辑器目录）。安全：不会排除 Go 构建需要的任何文件。",
@@ -71,7 +71,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         copy.line_range(),
         text!(
             "the whole build context is copied and there is no `.dockerignore`: `.git`, logs, local binaries and secrets go into the image",
-            "复制了整个构建上下文，却没有 `.dockerignore`：`.git`、日志、本地二进制文件和密钥都会进入镜像"
+            "复制了整个构建上下文，却没有 `.dockerignore`：`.git`、日志、本地二进制文件和敏感信息都会进入镜像"
         ),
     )
     .with_fix(Fix::file(

@@ -21,11 +21,11 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "`.dockerignore` 没有排除 `.git`",
-        what: "当所用的 `.dockerignore` 放行了 `.git` 目录，而 Dockerfile 又复制了整个上下文时给出提示。",
-        why: "`.git` 往往是仓库里最大的目录，保存着完整的历史，包括曾经提交又删掉的密钥。它每次提交都会变化，导致 `COPY . .` 这一层永远无法命中缓存。Go 构建并不需要它，除非要写入版本控制信息，而这可以用 `-buildvcs=false` 或显式的 `-ldflags -X` 代替。",
+        what: "当 Dockerfile 复制了整个构建上下文，而生效的 `.dockerignore` 却没有排除 `.git` 目录时给出提示。",
+        why: "`.git` 往往是仓库里最大的目录，保存着完整的提交历史，包括曾经提交后又删除的敏感信息。而且每次提交它都会变化，导致 `COPY . .` 这一层永远无法命中缓存。Go 构建并不需要它，除非要把版本控制（VCS）信息写入二进制文件，而这完全可以用 `-buildvcs=false` 或显式的 `-ldflags -X` 代替。",
         bad: "# build context: go.mod, main.go, .dockerignore without .git\nFROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n",
         good: "# build context: go.mod, main.go, .dockerignore listing .git\nFROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n",
-        fix: "在 `.dockerignore` 末尾追加 `.git`（安全；如果之后 `go build` 报版本控制信息相关的错误，请加上 `-buildvcs=false`）。",
+        fix: "在 `.dockerignore` 末尾追加 `.git`（安全；如果之后 `go build` 因无法写入 VCS 信息而报错，请加上 `-buildvcs=false`）。",
     },
     check,
 };

@@ -19,8 +19,8 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "BuildKit 无法解析该 Dockerfile",
-        what: "报告 `docker build` 在执行任何步骤之前就会拒绝的问题：未知指令、未结束的 heredoc、含有非字符串元素的 JSON 数组、没有 `=` 的 `ENV`/`LABEL` 参数、缺少参数、无效的解析器指令。",
-        why: "BuildKit 遇到第一个此类错误就会停止，镜像根本构建不出来。一次性看到所有错误及其准确位置，可以省去反复试错。",
+        what: "报告 `docker build` 在执行任何步骤之前就会拒绝的问题：未知指令、未闭合的 heredoc、含有非字符串元素的 JSON 数组、缺少 `=` 的 `ENV`/`LABEL` 键值项、缺少参数、无效的解析器指令。",
+        why: "BuildKit 遇到第一个这样的错误就会停止，什么也构建不出来。一次性看到所有错误及其准确位置，就不必每改一处错误都重新构建一次。",
         bad: "FORM golang:1.22\nRUN go build ./...\n",
         good: "FROM golang:1.22\nRUN go build ./...\n",
         fix: "指令拼写错误时，修复会把它替换为建议的关键字。该修复是安全的：拼错的那一行本来就无法构建。",
@@ -42,7 +42,7 @@ pub fn message(kind: &ErrorKind) -> Text {
         },
         ErrorKind::UnterminatedHeredoc { name } => text!(
             "heredoc `{}` is never closed: no line holds exactly `{}`",
-            "heredoc `{}` 没有结束：找不到内容恰好为 `{}` 的行",
+            "heredoc `{}` 没有闭合：找不到内容恰好为 `{}` 的结束行",
             name,
             name
         ),
@@ -72,7 +72,7 @@ pub fn message(kind: &ErrorKind) -> Text {
         }
         ErrorKind::FromArguments => text!(
             "`FROM` takes an image, optionally followed by `AS name`",
-            "`FROM` 的参数应为一个镜像，后面可以跟 `AS 名称`"
+            "`FROM` 的参数应为一个镜像，后面可以再跟 `AS 名称`"
         ),
         ErrorKind::FromExpectedAs => text!(
             "expected `AS` between the image and the stage name",
@@ -101,7 +101,7 @@ pub fn message(kind: &ErrorKind) -> Text {
         ),
         ErrorKind::DuplicateDirective { name } => text!(
             "the `{}` parser directive is given twice; BuildKit accepts only one",
-            "解析器指令 `{}` 出现了两次，BuildKit 只接受一次",
+            "解析器指令 `{}` 写了两次；BuildKit 只接受一个",
             name
         ),
     }

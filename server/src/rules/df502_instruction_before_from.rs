@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "第一个 `FROM` 之前出现了 `ARG` 以外的指令",
         what: "标出第一个 `FROM` 之前所有不是 `ARG` 的指令。",
-        why: "每个构建阶段都从 `FROM` 开始，在它之前还没有镜像可以运行或配置。BuildKit 会报错 \"no build stage in current context\"。",
+        why: "每个构建阶段都从 `FROM` 开始，在它之前还没有镜像可以运行或配置。BuildKit 会报错“no build stage in current context”。",
         bad: "WORKDIR /app\nFROM golang:1.22\n",
         good: "FROM golang:1.22\nWORKDIR /app\n",
         fix: "无自动修复：请把该指令移到它所属的 `FROM` 之后。",

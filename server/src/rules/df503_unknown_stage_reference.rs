@@ -20,8 +20,8 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "`COPY --from`、`FROM` 或 `RUN --mount=from` 引用了不存在的阶段",
-        what: "检查每一处阶段引用：引用后面才定义的阶段或自身（错误：BuildKit 无法使用）、与某个阶段名只差一两个字母（错误，并给出可能的正确名称）、不存在的阶段序号，以及其他不带标签的名称——BuildKit 会把它当作镜像从仓库拉取（警告）。",
-        why: "`--from=buidler` 这样的拼写错误不会在原处报错：BuildKit 会去拉取名为 `buidler` 的镜像，构建随后以令人困惑的仓库错误失败，更糟的情况是用别人的镜像构建成功。",
+        what: "检查每一处阶段引用：引用后面才定义的阶段或阶段自身（错误：BuildKit 无法使用）；名称与某个阶段名只差一两个字母（错误，并给出可能想写的名称）；引用不存在的阶段序号；以及其他不带仓库地址、标签或摘要的裸名称，BuildKit 会悄悄把它当作镜像从镜像仓库拉取（警告）。",
+        why: "`--from=buidler` 这样的拼写错误并不会在写错的地方报错：BuildKit 会去拉取名为 `buidler` 的镜像，构建随后因一条令人费解的镜像仓库错误而失败；更糟的是，它可能用别人的镜像构建成功。",
         bad: "FROM golang:1.22 AS builder\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /app .\nFROM alpine:3.20\nCOPY --from=buidler /app /app\n",
         good: "FROM golang:1.22 AS builder\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /app .\nFROM alpine:3.20\nCOPY --from=builder /app /app\n",
         fix: "名称相近时，修复会把它替换为对应的阶段名。该修复是安全的：拼错的名称只会拉取一个无关的镜像。",

@@ -20,10 +20,10 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "关键字或阶段名的大小写不一致",
         what: "标出不是小写的阶段名、与 `FROM` 大小写不一致的 `AS`（如 `FROM x as y`），以及与文件中多数指令大小写不同的指令关键字。",
-        why: "BuildKit 会把阶段名转成小写，`--from=Builder` 与 `AS builder` 实际指向同一个阶段；大小写混用让文件更难读、更难搜索，BuildKit 对这三种情况都会给出警告。",
+        why: "BuildKit 会把阶段名统一转成小写，因此 `--from=Builder` 与 `AS builder` 会不声不响地指向同一个阶段；大小写混用让文件更难阅读和搜索，而且 BuildKit 对这三种情况都会给出警告。",
         bad: "FROM golang:1.22 as Builder\nrun go build ./...\nRUN go vet ./...\n",
         good: "FROM golang:1.22 AS builder\nRUN go build ./...\nRUN go vet ./...\n",
-        fix: "把该单词改成应有的大小写。该修复是安全的：关键字和阶段名都不区分大小写。",
+        fix: "按应有的大小写改写该单词。该修复是安全的：关键字和阶段名都不区分大小写。",
     },
     check,
 };

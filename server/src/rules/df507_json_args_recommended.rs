@@ -20,10 +20,10 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "`CMD` 或 `ENTRYPOINT` 使用了 shell 形式",
         what: "标出写成普通命令行而不是 JSON 数组的 `CMD` 和 `ENTRYPOINT`（阶段自行设置了 `SHELL` 时除外）。",
-        why: "shell 形式下进程是 `/bin/sh -c` 的子进程，收不到转发的信号：`docker stop` 会等待十秒后直接杀掉你的 Go 服务，无法优雅退出。没有 shell 的镜像（`scratch`、distroless）则根本无法运行它。",
+        why: "shell 形式下，程序作为 `/bin/sh -c` 的子进程运行，而 shell 不会把信号转发给它：`docker stop` 等待十秒后会直接杀掉你的 Go 服务，无法优雅退出。没有 shell 的镜像（`scratch`、distroless）则根本无法运行它。",
         bad: "FROM alpine:3.20\nCOPY app /app\nCMD /app --port 8080\n",
         good: "FROM alpine:3.20\nCOPY app /app\nCMD [\"/app\", \"--port\", \"8080\"]\n",
-        fix: "当命令只是普通单词列表（不含变量、引号、通配符或操作符）时，改写为 JSON 数组。该修复是安全的：没有 shell 语法时，shell 只做了分词。",
+        fix: "当命令只是普通单词列表（不含变量、引号、通配符或操作符）时，改写为 JSON 数组。该修复是安全的：没有 shell 语法时，shell 除了按空白分词之外什么也没做。",
     },
     check,
 };

@@ -19,12 +19,12 @@ pub static RULE: Rule = Rule {
         fix: "For a global ARG used in a stage, inserts `ARG NAME` after the stage's `FROM` (unsafe: it changes the value from empty to the global default, which is usually the intent).",
     },
     zh: RuleDoc {
-        summary: "变量在没有值的地方被使用",
+        summary: "使用了在此处没有值的变量",
         what: "标出：`FROM` 行中使用、但第一个 `FROM` 之前没有任何 `ARG` 声明的 `$NAME`；在阶段内使用、但该阶段没有重新声明的全局 `ARG`（在阶段内它是空的）；与已定义变量名只差一两个字母的名称；基于 `scratch` 的阶段中任何未定义的变量；以及默认值会让 `FROM` 镜像名无效的全局 `ARG`。",
-        why: "BuildKit 把未定义的变量展开为空字符串而不报错，于是 `FROM golang:${GO_VERSON}` 会去拉取 `golang:`，`LABEL version=$VERSION` 什么也没标上。全局 ARG 是最典型的坑：写在 `FROM` 之前的 `ARG` 只在 `FROM` 行中可见。",
+        why: "BuildKit 把未定义的变量展开为空字符串而不报错，于是 `FROM golang:${GO_VERSON}` 会去拉取 `golang:`，`LABEL version=$VERSION` 则悄悄设置了一个空标签。全局 ARG 是最典型的坑：写在第一个 `FROM` 之前的 `ARG` 只在 `FROM` 行中可见。",
         bad: "ARG VERSION=1.0\nFROM alpine:3.20\nLABEL version=$VERSION\n",
         good: "ARG VERSION=1.0\nFROM alpine:3.20\nARG VERSION\nLABEL version=$VERSION\n",
-        fix: "对于在阶段中使用的全局 ARG，在该阶段的 `FROM` 之后插入 `ARG NAME`（不安全：它会把值从空变为全局默认值，不过这通常正是本意）。",
+        fix: "对于在阶段中使用的全局 ARG，在该阶段的 `FROM` 之后插入 `ARG NAME`（不安全：变量的值会从空字符串变为全局默认值，不过这通常正是你的本意）。",
     },
     check,
 };

@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "`ENV` 或 `LABEL` 使用了旧的 `key value` 写法",
         what: "标出用空格分隔的 `ENV NAME value` 和 `LABEL name value`。",
-        why: "旧写法只设置一个变量，并把该行剩余部分全部当作值，所以 `ENV A 1 B 2` 会把 `A` 设为 `1 B 2`。Docker 已弃用这种写法；`key=value` 没有歧义，还能一次写多个。",
+        why: "旧写法只设置一个变量，并把该行剩余部分全部当作值，所以 `ENV A 1 B 2` 会把 `A` 设为 `1 B 2`。Docker 已弃用这种写法；`key=value` 没有歧义，还能在一条指令中设置多个键值对。",
         bad: "FROM alpine:3.20\nENV APP_ENV production\n",
         good: "FROM alpine:3.20\nENV APP_ENV=production\n",
         fix: "改写为 `key=value`，值中含空格时加上引号。值不含引号和转义字符时修复是安全的，否则作为不安全修复提供。",

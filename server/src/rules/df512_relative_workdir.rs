@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "`WORKDIR` 使用了相对路径，且之前没有绝对路径的 `WORKDIR`",
-        what: "当某个阶段（及其基于的文件内阶段）的第一个 `WORKDIR` 是相对路径时给出提示。",
+        what: "当某个阶段（连同它所基于的、同一文件中定义的阶段）中的第一个 `WORKDIR` 是相对路径时给出警告。",
         why: "相对路径的 `WORKDIR` 以基础镜像的工作目录为起点，而这不受你控制：`golang` 镜像是 `/go`，其他镜像可能是 `/`。一旦更换基础镜像，文件就会落到别处，`COPY --from` 的路径也会失效。",
         bad: "FROM golang:1.22\nWORKDIR app\n",
         good: "FROM golang:1.22\nWORKDIR /app\n",

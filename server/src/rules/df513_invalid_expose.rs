@@ -17,9 +17,9 @@ pub static RULE: Rule = Rule {
         fix: "Drops the host part of a mapping and lower-cases the protocol (safe: neither has any effect on the image).",
     },
     zh: RuleDoc {
-        summary: "`EXPOSE` 中有无效的端口、协议或主机端口映射",
+        summary: "`EXPOSE` 中有无效的端口或协议，或指定了主机端口映射",
         what: "检查每个 `EXPOSE` 值：端口必须在 0–65535 之间（或写成 `a-b` 的范围），协议只能是小写的 `tcp`、`udp` 或 `sctp`，且不能指定主机端口或 IP（如 `8080:80`）。",
-        why: "无效的端口或协议会导致构建失败。主机端口映射会被忽略：端口发布由 `docker run -p` 决定，而不是镜像；BuildKit 也已警告这将成为错误。",
+        why: "无效的端口或协议会导致构建失败。主机端口映射会被忽略：是否发布端口由 `docker run -p` 决定，与镜像无关；BuildKit 也已警告这种写法将来会成为错误。",
         bad: "FROM alpine:3.20\nEXPOSE 8080:80 53/UDP 70000\n",
         good: "FROM alpine:3.20\nEXPOSE 80 53/udp\n",
         fix: "去掉映射中的主机部分，并把协议改成小写（安全：两者对镜像都没有任何作用）。",

@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "续行指令中出现空行",
         what: "标出用 `\\` 续行的指令中间的空行。",
-        why: "空行并不会结束指令：下一个非空行仍会接在后面，于是 `RUN a \\` 加一个空行再加 `RUN b` 会变成一条命令 `a RUN b`。BuildKit 已警告这种写法将成为错误。",
+        why: "空行并不会结束指令：下一个非空行仍会接在后面，于是 `RUN a \\` 加一个空行再加 `RUN b` 会变成一条命令 `a RUN b`。BuildKit 已经警告，这种写法将来会成为错误。",
         bad: "FROM alpine:3.20\nRUN apk add --no-cache git \\\n\n    curl\n",
         good: "FROM alpine:3.20\nRUN apk add --no-cache git \\\n    curl\n",
         fix: "删除该空行（安全：BuildKit 本来就忽略它）。",
@@ -44,7 +44,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 shown,
                 text!(
                     "empty line inside a continued instruction; it does not end the instruction",
-                    "续行指令中的空行；它并不会结束这条指令"
+                    "续行指令中间出现空行；空行并不会结束这条指令"
                 ),
             )
             .with_peer("NoEmptyContinuation")

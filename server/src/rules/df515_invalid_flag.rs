@@ -18,12 +18,12 @@ pub static RULE: Rule = Rule {
         fix: "Replaces a misspelled flag or key with the one it is one or two letters away from, and joins `-- from=` into `--from=` (safe: the misspelled form fails or does something unintended).",
     },
     zh: RuleDoc {
-        summary: "指令参数（flag）未知或格式错误",
-        what: "按各指令接受的参数检查每个 `--flag`（`COPY --from --chown --chmod --link --parents --exclude`，`RUN --mount --network --security --device`，`FROM --platform`，`HEALTHCHECK --interval …`），还检查必须带值的参数、布尔值、重复的参数、`--mount` 的键和值，以及会把下一个参数变成路径的单独 `--`。",
-        why: "BuildKit 遇到未知参数会直接失败；`COPY -- from=build /app /app` 更糟：它会悄悄复制一个名为 `from=build` 的本地路径。",
+        summary: "指令选项（flag）未知或格式错误",
+        what: "按各指令支持的选项检查每个 `--flag`（`COPY --from --chown --chmod --link --parents --exclude`，`RUN --mount --network --security --device`，`FROM --platform`，`HEALTHCHECK --interval …`），还会检查必须带值的选项、布尔值、重复的选项、`--mount` 的键和值，以及会把下一个选项变成路径的单独 `--`。",
+        why: "遇到未知选项，BuildKit 会直接报错；`COPY -- from=build /app /app` 更糟：它会悄悄复制一个名为 `from=build` 的本地路径。",
         bad: "FROM golang:1.22 AS build\nRUN --mount=type=cache,taget=/go/pkg/mod go mod download\nFROM scratch\nCOPY --form=build /app /app\n",
         good: "FROM golang:1.22 AS build\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nFROM scratch\nCOPY --from=build /app /app\n",
-        fix: "把拼错的参数或键替换为只差一两个字母的正确名称，并把 `-- from=` 合并为 `--from=`（安全：拼错的写法要么失败，要么行为出乎意料）。",
+        fix: "把拼错的选项或键替换为只差一两个字母的正确名称，并把 `-- from=` 合并为 `--from=`（安全：拼错的写法要么报错，要么行为出乎意料）。",
     },
     check,
 };
@@ -166,7 +166,7 @@ fn check_one(cx: &Ctx<'_>, sink: &mut Sink<'_>, i: &InstrRef<'_>, ins: &Instruct
                         i.abs(f.span),
                         text!(
                             "`{}` has no flag `--{}` (did you mean `--{}`?)",
-                            "`{}` 没有 `--{}` 参数（是不是想写 `--{}`？）",
+                            "`{}` 没有 `--{}` 选项（是不是想写 `--{}`？）",
                             kw_name,
                             name,
                             s
@@ -180,11 +180,7 @@ fn check_one(cx: &Ctx<'_>, sink: &mut Sink<'_>, i: &InstrRef<'_>, ins: &Instruct
                 None if allowed.is_empty() => {
                     sink.report(
                         i.abs(f.span),
-                        text!(
-                            "`{}` takes no flags",
-                            "`{}` 不接受任何参数（flag）",
-                            kw_name
-                        ),
+                        text!("`{}` takes no flags", "`{}` 不接受任何选项", kw_name),
                     );
                 }
                 None => {
@@ -194,7 +190,7 @@ fn check_one(cx: &Ctx<'_>, sink: &mut Sink<'_>, i: &InstrRef<'_>, ins: &Instruct
                         i.abs(f.span),
                         text!(
                             "`{}` has no flag `--{}`; it accepts {}",
-                            "`{}` 没有 `--{}` 参数；可用的参数有 {}",
+                            "`{}` 没有 `--{}` 选项；可用的选项有 {}",
                             kw_name,
                             name,
                             list
@@ -207,7 +203,7 @@ fn check_one(cx: &Ctx<'_>, sink: &mut Sink<'_>, i: &InstrRef<'_>, ins: &Instruct
         if ty != Ty::Strs && seen.contains(&name) {
             sink.report(
                 i.abs(f.span),
-                text!("`--{}` is given twice", "`--{}` 重复出现", name),
+                text!("`--{}` is given twice", "`--{}` 指定了两次", name),
             );
         }
         seen.push(name);
@@ -234,7 +230,7 @@ fn check_one(cx: &Ctx<'_>, sink: &mut Sink<'_>, i: &InstrRef<'_>, ins: &Instruct
                     i.abs(f.span),
                     text!(
                         "`--{}` is a switch: write `--{}` or `--{}=false`",
-                        "`--{}` 是开关参数：请写 `--{}` 或 `--{}=false`",
+                        "`--{}` 是开关选项：请写成 `--{}` 或 `--{}=false`",
                         name,
                         name,
                         name
@@ -338,7 +334,7 @@ fn terminator(
                 tr.start..wr.end,
                 text!(
                     "`-- {}` is not a flag: the lone `--` ends the flags, so `{}` is read as a path; write `--{}`",
-                    "`-- {}` 不是参数：单独的 `--` 会结束参数解析，`{}` 会被当作路径；请写成 `--{}`",
+                    "`-- {}` 不是选项：单独的 `--` 表示选项到此结束，`{}` 会被当作路径；请写成 `--{}`",
                     word,
                     word,
                     word
@@ -354,7 +350,7 @@ fn terminator(
                 tr,
                 text!(
                     "a lone `--` ends the flags; remove it",
-                    "单独的 `--` 会结束参数解析；请删除它"
+                    "单独的 `--` 表示选项到此结束；请删除它"
                 ),
             )
             .with_severity(Severity::Warning);
@@ -515,7 +511,7 @@ fn mount(sink: &mut Sink<'_>, i: &InstrRef<'_>, f: &Flag) {
             i.abs(f.span),
             text!(
                 "a `{}` mount needs `target=`: where to mount it",
-                "`{}` 挂载需要 `target=`：即挂载到哪里",
+                "`{}` 挂载需要用 `target=` 指定挂载位置",
                 ty
             ),
         );

@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "有多个源路径的 `COPY`/`ADD`，目标路径必须以 `/` 结尾",
         what: "标出有两个或更多源路径、但目标路径不以 `/` 结尾的 `COPY` 和 `ADD`。",
-        why: "有多个源路径时，目标必须是目录；否则 BuildKit 会报错 \"When using COPY with more than one source file, the destination must be a directory and end with a /\"。",
+        why: "有多个源路径时，目标必须是目录；否则 BuildKit 会报错“When using COPY with more than one source file, the destination must be a directory and end with a /”。",
         bad: "FROM golang:1.22\nCOPY go.mod go.sum .\n",
         good: "FROM golang:1.22\nCOPY go.mod go.sum ./\n",
         fix: "在目标路径末尾加上 `/`（安全：只有这种写法能构建成功）。",
@@ -55,7 +55,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             r,
             text!(
                 "{} sources are copied to `{}`, which must be a directory ending in `/`",
-                "复制了 {} 个源路径到 `{}`，目标必须是以 `/` 结尾的目录",
+                "把 {} 个源路径复制到 `{}`，目标必须是以 `/` 结尾的目录",
                 n,
                 d
             ),

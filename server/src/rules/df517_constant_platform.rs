@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         why: "写死的平台会破坏多平台构建：执行 `docker buildx build --platform linux/arm64` 时仍然得到 amd64 的阶段，要么在模拟器中运行，要么产出错误架构的二进制文件。对 Go 来说，应在 `$BUILDPLATFORM` 上构建，并用 `GOOS=$TARGETOS GOARCH=$TARGETARCH` 交叉编译。",
         bad: "FROM --platform=linux/amd64 golang:1.22 AS build\n",
         good: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n",
-        fix: "删除多余的 `--platform=$TARGETPLATFORM`（安全）。写死的常量留给你处理：构建阶段用 `$BUILDPLATFORM`，运行阶段不写。",
+        fix: "删除多余的 `--platform=$TARGETPLATFORM`（安全）。写死的常量需要你自己处理：构建阶段改用 `$BUILDPLATFORM`，运行阶段则不写 `--platform`。",
     },
     check,
 };

@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "忽略注释中写了不存在的规则",
         what: "检查 `# dockwise: ignore=…`、`# hadolint ignore=…` 以及 BuildKit 的 `# check=skip=…` 中的名称：dockwise 规则代码必须存在，hadolint 名称必须形如 `DL3006`/`SC2086`，BuildKit 名称必须是 BuildKit 的检查项。名称相近时会给出建议。",
-        why: "拼错的代码什么也忽略不了：你想接受的提示依旧会出现，更糟的是，你会以为某个问题已经处理过了，其实并没有。",
+        why: "拼错的代码什么也忽略不了：你本想接受的问题依旧会被报告；更糟的是，你会以为某个问题已经处理过了，其实并没有。",
         bad: "FROM alpine:3.20\n# dockwise: ignore=SEC031\nUSER 65532:65532\nCMD [\"/app\"]\n",
         good: "FROM alpine:3.20\n# dockwise: ignore=SEC301\nUSER 65532:65532\nCMD [\"/app\"]\n",
         fix: "把名称相近的错误代码替换为最可能的正确代码（安全：拼错的名称本来就不起作用）。",

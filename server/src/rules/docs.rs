@@ -45,7 +45,7 @@ pub fn page(rule: &Rule, lang: Lang) -> String {
             "修复安全性",
             "默认级别",
             "修复",
-            "对应的其他检查",
+            "其他工具中的对应检查",
             "[English](./{code}.md)",
         ),
     };
@@ -92,7 +92,7 @@ pub fn index(lang: Lang) -> String {
         ),
         Lang::Zh => (
             "# dockwise 规则",
-            "所有规则及其默认级别和是否可修复。在上一行写 `# dockwise: ignore=CODE` 可忽略该行的某条规则，写 `# dockwise: global ignore=CODE` 可对整个文件忽略。[English](./README.md)",
+            "下表列出所有规则、它们的默认级别以及是否提供修复。在某一行的上一行写 `# dockwise: ignore=CODE`，可在该行忽略这条规则；写 `# dockwise: global ignore=CODE` 则在整个文件中忽略它。[English](./README.md)",
             "| 代码 | 名称 | 级别 | 修复 | 说明 |",
         ),
     };

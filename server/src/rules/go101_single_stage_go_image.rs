@@ -19,11 +19,11 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "最终镜像包含了用来编译应用的 Go 工具链",
-        what: "当最终阶段本身就是（或安装了）Go 工具链，并且在其中编译或运行应用时给出提示：例如 `FROM golang` 的单阶段构建、安装了 `go` 的发行版镜像，或 `CMD go run`。本身就是 Go 工具的镜像（golangci-lint、goreleaser）和只用于 CI 的镜像不受影响。",
-        why: "Go 工具链大约有 800 MB（指南表格中 `golang:1.21` 的大小），而程序运行时一点都用不上：Go 编译出来的就是一个可执行文件。把编译器、模块缓存和源码一起发布，会扩大攻击面，也拖慢每一次拉取。多阶段构建在 `builder` 阶段编译，只把二进制文件复制到 alpine（约 15 MB）或 scratch（约 10 MB）中。",
+        what: "当最终阶段本身就是（或安装了）Go 工具链，并且在其中编译或运行应用时给出警告：例如 `FROM golang` 的单阶段构建、安装了 `go` 的发行版镜像，或 `CMD go run`。本身就是 Go 工具的镜像（golangci-lint、goreleaser）和只用于 CI 的镜像不受影响。",
+        why: "Go 工具链大约有 800 MB（指南表格中 `golang:1.21` 的大小），而程序运行时一点都用不上：Go 编译出来的就是一个可执行文件。把编译器、模块缓存和源码一起发布，会扩大攻击面，也拖慢每一次拉取。多阶段构建则在 `builder` 阶段编译，只把二进制文件复制到 alpine（约 15 MB）或 scratch（约 10 MB）中。",
         bad: "FROM golang:1.21-alpine\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o main .\nCMD [\"./main\"]\n",
         good: "FROM golang:1.21-alpine AS builder\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o main .\n\nFROM alpine:3.20\nCOPY --from=builder /app/main /app/main\nCMD [\"/app/main\"]\n",
-        fix: "暂无自动修复：请把文件拆成构建阶段和运行阶段（多阶段重构功能会自动完成这一步）。",
+        fix: "暂无自动修复：请把文件拆成构建阶段和运行阶段（今后的多阶段重构功能会自动完成这一步）。",
     },
     check,
 };
@@ -130,7 +130,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let msg = match (go_at_start, size) {
         (true, _) => text!(
             "the final image compiles the app with `go run` every time the container starts and ships the whole Go toolchain; build a binary in a builder stage and run that",
-            "最终镜像在每次容器启动时用 `go run` 编译应用，并且带着整个 Go 工具链；请在构建阶段编译出二进制文件，再运行它"
+            "每次启动容器，最终镜像都要用 `go run` 重新编译应用，而且镜像里带着整个 Go 工具链；请在构建阶段编译出二进制文件，再运行该二进制文件"
         ),
         (false, Some(mb)) => text!(
             "the final image is the Go toolchain that built the app (about {} MB); compile in a builder stage and copy only the binary into a small runtime image",
@@ -139,7 +139,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         ),
         (false, None) => text!(
             "the final image carries the Go toolchain that built the app; compile in a builder stage and copy only the binary into a small runtime image",
-            "最终镜像带着编译应用的 Go 工具链；请在构建阶段编译，只把二进制文件复制到精简的运行镜像中"
+            "最终镜像里带着编译应用的 Go 工具链；请在构建阶段编译，只把二进制文件复制到精简的运行镜像中"
         ),
     };
     sink.report(range, msg);

@@ -20,8 +20,8 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "在下载 Go 模块之前就复制了全部源码",
-        what: "当阶段下载模块（`go mod download`、`go build` 等）之前出现了 `COPY . .`（或 `ADD .`，或任何复制整个构建上下文的指令），而前面又没有 `COPY go.mod go.sum` + `RUN go mod download` 时给出提示。",
-        why: "Docker 会缓存每一层，直到它依赖的内容发生变化。如果先复制全部源码，任何 `.go` 文件的改动都会让下载依赖的那一层失效，所有依赖都要重新下载——在 CI 中每次构建要多花好几分钟。先只复制 `go.mod` 和 `go.sum`，依赖下载层就能一直命中缓存，直到依赖真正变化。",
+        what: "当阶段下载模块（`go mod download`、`go build` 等）之前出现了 `COPY . .`（或 `ADD .`，或任何复制整个构建上下文的指令），而前面又没有 `COPY go.mod go.sum` + `RUN go mod download` 时给出警告。",
+        why: "Docker 会缓存每一层，直到它依赖的内容发生变化。如果先复制全部源码，任何 `.go` 文件的改动都会让下载依赖的那一层失效，所有依赖都要重新下载——在 CI 中每次构建要多花好几分钟。先只复制 `go.mod` 和 `go.sum`，下载依赖的那一层就能一直命中缓存，直到依赖真正发生变化。",
         bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n",
         good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -o /out/app .\n",
         fix: "在复制源码之前插入 `COPY go.mod go.sum ./` 和 `RUN go mod download`（安全：镜像里的文件不变，只是调整了层的顺序）。构建上下文未知时改为复制 `go.*`，这样没有 `go.sum` 的模块也能正常构建。",

@@ -21,11 +21,11 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "启用 cgo 编译的二进制文件被复制到了缺少对应 C 库的镜像中",
-        what: "当 cgo 可能处于开启状态（`CGO_ENABLED` 不是 `0`，且构建镜像中有 C 编译器：普通的 `golang:X` 镜像有，`golang:X-alpine` 没有，除非另行安装 gcc；Go 1.20 之前则无论如何都默认开启），而 `go build` 产出的二进制文件又被复制到 alpine（musl）、scratch、distroless static 或更旧的 glibc 镜像中时给出提示。构建镜像基于 glibc 时是错误，基于装了 C 编译器的 alpine 或 Go 版本较旧时是警告。",
-        why: "开启 cgo 时，`net`、`os/user` 等包会链接构建镜像里的 C 库，生成动态链接的二进制文件。scratch 里根本没有 C 库，alpine 用的是 musl 而不是 glibc，旧版 Debian 的 glibc 版本更低：容器一启动就会报 \"no such file or directory\" 或 \"GLIBC_2.34 not found\"。`CGO_ENABLED=0` 能生成完全静态链接、在任何镜像里都能运行的二进制文件。",
+        what: "当 cgo 可能处于开启状态，而 `go build` 产出的二进制文件又被复制到 alpine（musl）、scratch、distroless static 或 glibc 版本更旧的镜像中时报告问题。cgo 可能开启是指：`CGO_ENABLED` 不为 `0`，且构建阶段有 C 编译器（普通的 `golang:X` 镜像有；`golang:X-alpine` 没有，除非另行安装了 gcc；而在 Go 1.20 之前，cgo 无论如何都默认开启）。构建阶段基于 glibc 时报告为错误；基于装有 C 编译器的 alpine，或 Go 版本较旧时报告为警告。",
+        why: "开启 cgo 时，`net`、`os/user` 等包会链接构建阶段的 C 库，生成的二进制文件是动态链接的。scratch 里根本没有 C 库，alpine 用的是 musl 而不是 glibc，旧版 Debian 的 glibc 版本更低：容器一启动就会报“no such file or directory”或“GLIBC_2.34 not found”。`CGO_ENABLED=0` 能生成完全静态链接、在任何镜像里都能运行的二进制文件。",
         bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
-        fix: "在构建命令前加上 `CGO_ENABLED=0`（对不需要 cgo 的代码是安全的，dockwise 会检查：当构建使用了 cgo 构建标签，或在已知构建上下文中依赖了只能用 cgo 的模块时，不会提供此修复——参见 GO109）。",
+        fix: "在构建命令前加上 `CGO_ENABLED=0`（对不需要 cgo 的代码是安全的，dockwise 会检查这一点：如果构建使用了 cgo 构建标签，或者在已知构建上下文时依赖了必须开启 cgo 的模块，就不会提供此修复——参见 GO109）。",
     },
     check,
 };
@@ -254,14 +254,14 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 severity
             };
             let how = match cgo {
-                Cgo::On => text!("`CGO_ENABLED=1`", "`CGO_ENABLED=1`"),
+                Cgo::On => text!("`CGO_ENABLED=1`", "设置了 `CGO_ENABLED=1`"),
                 Cgo::OldDefault => text!(
                     "cgo on (the default before Go 1.20)",
-                    "开启 cgo（Go 1.20 之前的默认行为）"
+                    "开启了 cgo（Go 1.20 之前的默认行为）"
                 ),
                 _ => text!(
                     "cgo on (the default where a C compiler is present)",
-                    "开启 cgo（存在 C 编译器时的默认行为）"
+                    "开启了 cgo（存在 C 编译器时的默认行为）"
                 ),
             };
             // Code that needs cgo (GO109) is not "fixed" away: advise a runtime instead.
@@ -270,29 +270,29 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             let remedy = if needs_cgo || cgo == Cgo::On {
                 text!(
                     "run it on an image with the same C library (distroless/base or debian-slim for a glibc build)",
-                    "请把它放到带有相同 C 库的镜像中运行（glibc 构建可用 distroless/base 或 debian-slim）"
+                    "把它放到带有相同 C 库的镜像中运行（glibc 构建可用 distroless/base 或 debian-slim）"
                 )
             } else {
-                text!("build with `CGO_ENABLED=0`", "请使用 `CGO_ENABLED=0` 构建")
+                text!("build with `CGO_ENABLED=0`", "使用 `CGO_ENABLED=0` 构建")
             };
             let msg = match problem {
                 Problem::NoGlibc => Text::new(
                     format!("this binary is built with {} against glibc, but it runs in an image without glibc and will fail to start; {}", how.en, remedy.en),
-                    format!("该二进制文件在{}的情况下链接了 glibc，却运行在没有 glibc 的镜像中，启动就会失败；{}", how.zh, remedy.zh),
+                    format!("该二进制文件构建时{}，链接的是 glibc，但运行它的镜像中没有 glibc，一启动就会失败；请{}", how.zh, remedy.zh),
                 ),
                 Problem::NoMusl => Text::new(
                     format!("this binary is built with {} against musl, but it runs in an image with no C library; {}, or link it statically", how.en, remedy.en),
-                    format!("该二进制文件在{}的情况下链接了 musl，却运行在没有 C 库的镜像中；{}，或改为静态链接", how.zh, remedy.zh),
+                    format!("该二进制文件构建时{}，链接的是 musl，但运行它的镜像中没有任何 C 库；请{}，或改为静态链接", how.zh, remedy.zh),
                 ),
                 Problem::OlderGlibc(b, t) => Text::new(
                     format!("this binary is built with {} on Debian {b} and runs on Debian {t}, whose glibc is older; it may fail with \"GLIBC_… not found\". Use a runtime as new as the builder, or {}", how.en, remedy.en),
-                    format!("该二进制文件在{}的情况下于 Debian {b} 上构建，却运行在 glibc 更旧的 Debian {t} 上，可能报 \"GLIBC_… not found\"。请换用不比构建镜像旧的运行镜像，或{}", how.zh, remedy.zh),
+                    format!("该二进制文件构建时{}，构建环境是 Debian {b}，却运行在 glibc 更旧的 Debian {t} 上，可能报“GLIBC_… not found”。请换用与构建阶段同样新的运行镜像，或{}", how.zh, remedy.zh),
                 ),
             };
             let d = sink.report(g.go_range.start..g.verb_range.end, msg);
             d.with_severity(severity).with_related(
                 copy.line_range(),
-                text!("the binary is copied here", "二进制文件在此被复制"),
+                text!("the binary is copied here", "在此处复制该二进制文件"),
             );
             // Code that needs cgo (GO109) is not "fixed" away.
             let cgo_tags = g.tags().iter().any(|t| knowledge::cgo_build_tag(t))

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "执行了 `go mod download` 却没有 `go mod verify`",
         what: "当阶段用 `go mod download` 下载了模块、却从未执行 `go mod verify` 时给出建议。",
-        why: "`go mod verify` 会检查缓存中已下载的模块是否仍与 `go.sum` 中的哈希一致。这样一旦模块缓存被篡改（例如被污染的缓存挂载、被攻破的代理镜像），构建会直接失败，而不是把问题代码编进你的二进制文件。指南中的生产级 Dockerfile 就在下载之后紧接着执行了它。",
+        why: "`go mod verify` 会检查缓存中已下载的模块是否仍与 `go.sum` 中的哈希一致。这样一旦模块缓存被篡改（例如缓存挂载被投毒、模块代理被攻破），构建就会直接失败，而不是把有问题的代码编进你的二进制文件。指南中的生产级 Dockerfile 就在下载之后紧接着执行了它。",
         bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\n",
         good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\n",
         fix: "在下载命令后追加 `&& go mod verify`（安全：它只读取缓存，哈希不一致时才会失败）。",

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "最终镜像中的 Go 二进制文件保留了调试信息",
         what: "当某个 `go build` 产出的二进制文件进入最终镜像、却没有使用 `-ldflags \"-s -w\"` 时给出建议。",
-        why: "`-s` 去掉符号表，`-w` 去掉 DWARF 调试信息，两者一起通常能让 Go 二进制文件缩小四分之一到三分之一；在 `scratch` 或 distroless 镜像里，这几乎就是镜像的大部分体积。生产镜像不会在容器里用调试器排查问题，而且 panic 时依然会打印文件名和行号。",
+        why: "`-s` 去掉符号表，`-w` 去掉 DWARF 调试信息，两者一起通常能让 Go 二进制文件缩小四分之一到三分之一，而在 `scratch` 或 distroless 镜像里，二进制文件就占了镜像的绝大部分。生产环境不会在容器里挂调试器排查问题，而且发生 panic 时依然会打印文件名和行号。",
         bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         fix: "添加 `-ldflags=\"-s -w\"`，或在已有的 `-ldflags` 值前面加上 `-s -w`（安全：程序行为不变）。",

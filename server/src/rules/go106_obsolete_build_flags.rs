@@ -18,9 +18,9 @@ pub static RULE: Rule = Rule {
         fix: "Removes the flags (safe: the binary is the same, the build is faster).",
     },
     zh: RuleDoc {
-        summary: "自 Go 1.10 起或关闭 cgo 后已无作用的构建参数",
-        what: "标出 `go build` 上的 `-a -installsuffix cgo`（或 `netgo`），以及在 `CGO_ENABLED=0` 时 `-ldflags` 中的 `-extldflags \"-static\"`。",
-        why: "`-installsuffix` 是在没有构建缓存的年代，用来把启用与禁用 cgo 编译出的标准库分开存放的；Go 1.10 起构建缓存会按构建参数区分结果，它只会拖慢构建，而 `-a` 会在每次构建时把所有包从头编译一遍。`-extldflags` 是传给外部 C 链接器的参数，`CGO_ENABLED=0` 的构建根本不会调用外部链接器。这些参数多半是从旧教程里照抄来的（指南里也有），会让读者误以为它们有用。",
+        summary: "自 Go 1.10 起或关闭 cgo 后已不起作用的编译参数",
+        what: "标出 `go build` 中的 `-a -installsuffix cgo`（或 `netgo`），以及 `CGO_ENABLED=0` 时 `-ldflags` 里的 `-extldflags \"-static\"`。",
+        why: "在还没有编译缓存的年代，`-installsuffix` 用来把启用和禁用 cgo 编译出的标准库分开存放；从 Go 1.10 起，编译缓存会按编译设置区分结果，它只会拖慢构建，而 `-a` 会在每次构建时把所有包从头重新编译一遍。`-extldflags` 是传给外部 C 链接器的参数，而 `CGO_ENABLED=0` 的构建根本不会调用外部链接器。这些参数多半是从旧教程里照抄来的（指南里也有），会让读者误以为它们有用。",
         bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN CGO_ENABLED=0 go build -a -installsuffix cgo -o /out/app .\n",
         good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n",
         fix: "删除这些参数（安全：产出的二进制文件不变，构建更快）。",
@@ -57,7 +57,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 range,
                 text!(
                     "`{}` has had no use since Go 1.10: the build cache keeps cgo and non-cgo builds apart; remove it",
-                    "`{}` 自 Go 1.10 起已无用处：构建缓存会自动区分启用与禁用 cgo 的编译结果；请删除",
+                    "`{}` 自 Go 1.10 起已无用处：编译缓存会自动区分启用与禁用 cgo 的编译结果；请删除",
                     written
                 ),
             )

@@ -19,8 +19,8 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "`GOARCH` 被写死为常量，而不是目标平台",
-        what: "当 `go build` 的 `GOARCH`（以及 `GOOS`）是 `amd64` 这样的固定值时给出提示，无论它是写在命令前、通过 `export`、`ENV` 还是 `ARG` 默认值设置的。",
-        why: "这样执行 `docker buildx build --platform linux/arm64` 时，arm64 镜像里装的仍是 amd64 的二进制文件，运行时会报 \"exec format error\"。Go 的交叉编译几乎没有成本：在构建机自身的平台上编译，由 BuildKit 把目标平台告诉 Go 即可。",
+        what: "当 `go build` 的 `GOARCH`（以及 `GOOS`）是 `amd64` 这样的固定值时给出提示，无论它是直接写在命令前，还是通过 `export`、`ENV` 或 `ARG` 默认值设置的。",
+        why: "这样执行 `docker buildx build --platform linux/arm64` 时，arm64 镜像里装的仍是 amd64 的二进制文件，运行时会报“exec format error”。Go 的交叉编译几乎没有成本：在构建机自身的平台上编译，由 BuildKit 把目标平台告诉 Go 即可。",
         bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o /out/app .\n",
         good: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nARG TARGETOS TARGETARCH\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .\n",
         fix: "改为在 `$BUILDPLATFORM` 上构建，声明 `ARG TARGETOS TARGETARCH` 并使用它们（不安全：不带 `--platform` 的构建将以构建机自身的架构为目标，而不再固定为 amd64）。",

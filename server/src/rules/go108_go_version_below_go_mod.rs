@@ -19,8 +19,8 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "`golang` 镜像的版本低于 go.mod 要求的 Go 版本",
-        what: "把构建阶段 `golang:X.Y` 标签中的版本与构建上下文中 `go.mod` 的 `go` 行进行比较。需要知道构建上下文。",
-        why: "从 Go 1.21 起，`go` 行是最低版本要求，而官方镜像设置了 `GOTOOLCHAIN=local`，不会自动下载更新的工具链：构建会直接停止并报 \"go: go.mod requires go >= 1.23 (running go 1.22; GOTOOLCHAIN=local)\"。更早的 Go 版本则会在遇到不认识的语言特性时才失败。",
+        what: "把构建阶段 `golang:X.Y` 标签中的版本与构建上下文中 `go.mod` 的 `go` 行进行比较。此规则需要知道构建上下文。",
+        why: "从 Go 1.21 起，`go` 行是最低版本要求，而官方镜像设置了 `GOTOOLCHAIN=local`，不会自动下载更新的工具链：构建会直接停止并报“go: go.mod requires go >= 1.23 (running go 1.22; GOTOOLCHAIN=local)”。更早的 Go 版本则会在遇到不认识的语言特性时才失败。",
         bad: "# go.mod: go 1.23\nFROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\n",
         good: "# go.mod: go 1.23\nFROM golang:1.23 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\n",
         fix: "把标签中的版本提升到 go.mod 要求的版本，并保留变体（`1.21-alpine` → `1.23-alpine`）。安全：旧标签本来就无法构建这个模块。",
@@ -68,7 +68,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             st.base.range.clone(),
             text!(
                 "`{}` has Go {}, but go.mod requires go {}; the build will stop with \"go.mod requires go >= {}\"",
-                "`{}` 中的 Go 版本是 {}，而 go.mod 要求 go {}；构建会报 \"go.mod requires go >= {}\" 并停止",
+                "`{}` 中的 Go 版本是 {}，而 go.mod 要求 go {}；构建会报“go.mod requires go >= {}”并停止",
                 st.base.expanded,
                 have.raw,
                 required.raw,

@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "构建需要 cgo，却设置了 `CGO_ENABLED=0`",
         what: "当 `go.mod` 依赖了只能在开启 cgo 时工作的模块（`github.com/mattn/go-sqlite3`、confluent-kafka-go 等），或 `-tags` 中使用了这类模块的构建标签，而构建却设置了 `CGO_ENABLED=0` 时给出警告。",
-        why: "关闭 cgo 后，这些包要么编译失败，要么编译成运行时才报错的空实现（go-sqlite3 会报 \"Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work\"）。请保持 cgo 开启，并使用带有对应 C 库的运行镜像（构建镜像基于 glibc 时用 debian-slim 或 distroless/base），或者换用纯 Go 实现，例如 modernc.org/sqlite。",
+        why: "关闭 cgo 后，这些包要么编译失败，要么编译成运行时才报错的空实现（go-sqlite3 会报“Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work”）。请保持 cgo 开启，并使用带有对应 C 库的运行镜像（构建阶段基于 glibc 时用 debian-slim 或 distroless/base），或者换用纯 Go 实现，例如 modernc.org/sqlite。",
         bad: "# go.mod: require github.com/mattn/go-sqlite3 v1.14.22\nFROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /out/app .\n",
         good: "# go.mod: require github.com/mattn/go-sqlite3 v1.14.22\nFROM golang:1.22 AS build\nRUN CGO_ENABLED=1 go build -o /out/app .\n",
         fix: "无自动修复：请保留 cgo（并使用 glibc 运行镜像），或替换该模块。",

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "Go 下载依赖或编译时没有使用 BuildKit 缓存挂载",
         what: "当执行 `go mod download` 的 RUN 没有 `--mount=type=cache,target=/go/pkg/mod`，或执行 `go build` 的 RUN 缺少模块缓存或编译缓存（`/root/.cache/go-build`）挂载时给出建议。",
-        why: "层缓存要么全部命中、要么全部失效：`go.sum` 一变，所有模块都要重新下载；源码一改，所有包都要重新编译。缓存挂载能在多次构建之间保留模块缓存和编译缓存，只下载、只编译真正变化的部分。",
+        why: "层缓存要么全部命中、要么全部失效：`go.sum` 一变，所有模块都要重新下载；源码一改，所有包都要重新编译。缓存挂载能在多次构建之间保留模块缓存和编译缓存，只需下载、编译真正变化的部分。",
         bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\n",
         good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download && go mod verify\n",
         fix: "为该 RUN 添加缓存挂载（安全：缓存位于镜像之外；需要 BuildKit，它自 Docker 23 起是默认构建器）。",

@@ -18,9 +18,9 @@ pub static RULE: Rule = Rule {
         fix: "Replaces the source with the path the build writes, when there is exactly one (safe: the old path does not exist, so the build could not succeed).",
     },
     zh: RuleDoc {
-        summary: "`COPY --from` 复制的二进制文件路径并不是构建输出的路径",
-        what: "把 `COPY --from=<阶段>` 的源路径与该阶段 `go build` 的输出位置进行比较（`-o` 指定的路径，相对路径以 `WORKDIR` 为起点；或 Go 默认的文件名：包路径的最后一段，`main.go` 则为 `main`）。只有当该阶段执行的命令都能被理解（go 命令、安装软件包、`mkdir` 等）时才会报告；出现 `make` 或会移动文件的脚本时保持沉默。",
-        why: "BuildKit 要等整个构建阶段跑完，才会报出 \"failed to compute cache key: \"/app\" not found\"。常见原因是改了 `-o`、换了 `WORKDIR`，或者依赖了默认的输出文件名。",
+        summary: "`COPY --from` 复制的路径上并没有构建产出的二进制文件",
+        what: "把 `COPY --from=<阶段>` 的源路径与该阶段 `go build` 的输出位置进行比较（`-o` 指定的路径，相对路径以 `WORKDIR` 为起点；或 Go 默认的文件名：包路径的最后一段，`main.go` 则为 `main`）。只有当 dockwise 能理解该阶段执行的所有命令（go 命令、安装软件包、`mkdir` 等）时才会报告；遇到 `make` 或会移动文件的脚本时则不报告。",
+        why: "BuildKit 要等整个构建阶段跑完，才会报出“failed to compute cache key: \"/app\" not found”。常见原因是改了 `-o`、换了 `WORKDIR`，或者依赖了默认的输出文件名。",
         bad: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY *.go ./\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o server .\nFROM scratch\nCOPY --from=build /src/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY *.go ./\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o server .\nFROM scratch\nCOPY --from=build /src/server /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         fix: "当构建只有一个输出路径时，把源路径替换为它（安全：原路径根本不存在，构建不可能成功）。",

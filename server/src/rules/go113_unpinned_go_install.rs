@@ -95,7 +95,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 ),
                 Some(v) => text!(
                     "`@{}` is not a version: the build is not reproducible; pin it with `@vX.Y.Z`",
-                    "`@{}` 不是固定版本，构建不可复现；请用 `@vX.Y.Z` 固定版本",
+                    "`@{}` 不是具体的版本号，构建不可复现；请用 `@vX.Y.Z` 固定版本",
                     v
                 ),
             };

@@ -19,11 +19,11 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "基础镜像没有版本标签",
-        what: "标出没有标签、使用 `:latest`、只有变体没有版本（如 `golang:alpine`）或只有主版本号（如 `alpine:3`、`golang:1`）的 `FROM` 镜像。引用阶段、`scratch` 以及用摘要（digest）固定的镜像不受影响。",
-        why: "浮动标签每次移动都会指向不同的镜像：新的 Go 版本、带着不同软件包版本的新 alpine。构建不再可复现，回滚时也可能悄悄跑在更新的基础镜像上。指南的建议是：使用语义化版本标签，不要依赖 `latest`。",
+        what: "标出没有标签、使用 `:latest`、只有变体没有版本（如 `golang:alpine`）或只有主版本号（如 `alpine:3`、`golang:1`）的 `FROM` 镜像。引用的是阶段、`scratch` 或用摘要（digest）固定的镜像时不受影响。",
+        why: "浮动标签每更新一次，就会指向另一个镜像：新的 Go 版本、软件包版本各不相同的新 alpine。构建不再可复现，回滚时也可能悄悄跑在更新的基础镜像上。指南的建议是：使用语义化版本标签，不要依赖 `latest`。",
         bad: "FROM golang:alpine AS build\nFROM alpine:latest\n",
         good: "FROM golang:1.22-alpine AS build\nFROM alpine:3.20\n",
-        fix: "把标签固定为 dockwise 已知的当前版本（不安全：它可能比你现在用的更新或更旧）。版本信息来自一份注明日期和来源的数据文件。",
+        fix: "把标签固定为 dockwise 已知的当前版本（不安全：它可能比你现在用的更新或更旧）。版本信息来自一份注明了日期和来源的数据文件。",
     },
     check,
 };

@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "`apk add` 没有使用 `--no-cache`",
         what: "标出会把软件包索引留在镜像里的 `apk add`：没有 `--no-cache`，同一个 RUN 中后面也没有 `rm -rf /var/cache/apk`。在不会进入最终镜像的阶段中只作为建议。",
-        why: "不加 `--no-cache` 时，apk 会把下载的索引（几 MB）保存在该层的 `/var/cache/apk` 中，而 alpine 镜像本身只有约 5 MB。`--no-cache` 会获取最新索引且不留下任何缓存，也就不需要再执行 `apk update`。",
+        why: "不加 `--no-cache` 时，apk 会把下载的索引（几 MB）保存在该层的 `/var/cache/apk` 中，而 alpine 镜像的最大卖点恰恰是只有 5 MB 左右。`--no-cache` 会临时获取最新索引，用完不留下任何缓存，因此也不再需要 `apk update`。",
         bad: "FROM alpine:3.20\nRUN apk add ca-certificates\n",
         good: "FROM alpine:3.20\nRUN apk add --no-cache ca-certificates\n",
         fix: "在 `add` 后添加 `--no-cache`（安全）。",

@@ -19,8 +19,8 @@ pub static RULE: Rule = Rule {
     },
     zh: RuleDoc {
         summary: "在没有 shell 的镜像中使用了 shell 命令",
-        what: "标出基于 `scratch`、distroless 或 Chainguard static（或基于这类阶段的阶段）中的 `RUN`、shell 形式的 `CMD`/`ENTRYPOINT` 以及 shell 形式的 `HEALTHCHECK CMD`。",
-        why: "shell 形式就是 `/bin/sh -c \"…\"`，而这些镜像里没有 `/bin/sh`：`RUN` 会让构建失败，shell 形式的 `CMD` 会在容器启动时报 \"exec: /bin/sh: no such file or directory\"。指南在 scratch 的注意事项里也提到了这一点。",
+        what: "在以 `scratch`、distroless 或 Chainguard static 为基础（直接或经由其他阶段）的阶段中，标出 `RUN`、shell 形式的 `CMD`/`ENTRYPOINT`，以及 shell 形式的 `HEALTHCHECK CMD`。",
+        why: "shell 形式就是 `/bin/sh -c \"…\"`，而这些镜像里没有 `/bin/sh`：`RUN` 会让构建失败，shell 形式的 `CMD` 会在容器启动时报“exec: /bin/sh: no such file or directory”。指南在 scratch 的注意事项里也提到了这一点。",
         bad: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nCMD /app\n",
         good: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nCMD [\"/app\"]\n",
         fix: "命令只是普通单词列表时，把 `CMD`/`ENTRYPOINT` 改写为 exec 形式（安全）。`RUN` 没有自动修复：请把这些工作放到构建阶段去做。",
@@ -74,7 +74,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                             i.abs(w.span),
                             text!(
                                 "this health check runs under `/bin/sh`, which `{}` does not have; it will always fail",
-                                "该健康检查需要 `/bin/sh` 执行，而 `{}` 中没有；它将永远失败",
+                                "该健康检查要通过 `/bin/sh` 执行，而 `{}` 中没有；它会一直失败",
                                 image
                             ),
                         );

@@ -20,10 +20,10 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "最终镜像中没有 CA 证书",
         what: "当最终阶段基于 `scratch`（或其他不含 CA 证书包的镜像），且从未复制 `/etc/ssl/certs/ca-certificates.crt` 时给出提示。distroless 和 Chainguard static 已自带证书包。",
-        why: "Go 的 `crypto/tls` 会查找系统的 CA 证书包；没有它，所有 HTTPS 请求都会报 \"x509: certificate signed by unknown authority\"——而且要到运行时、第一次请求时才会暴露。如果服务从不发起 TLS 连接，可以忽略此提示。",
+        why: "Go 的 `crypto/tls` 会查找系统的 CA 证书包；没有它，所有 HTTPS 请求都会报“x509: certificate signed by unknown authority”——而且要到运行时发出第一个请求时才会暴露。如果服务从不发起 TLS 连接，可以忽略此提示。",
         bad: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         good: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
-        fix: "从含有证书包的阶段复制它（安全：只是一个文件，仅供 TLS 读取）。",
+        fix: "从含有证书包的阶段复制它（安全：只是一个文件，而且只有 TLS 会读取它）。",
     },
     check,
 };
@@ -73,7 +73,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         st.base.range.clone(),
         text!(
             "this image has no CA certificates, so HTTPS calls from the app will fail with \"x509: certificate signed by unknown authority\"; copy `/etc/ssl/certs/ca-certificates.crt` from the builder",
-            "该镜像中没有 CA 证书，应用发起的 HTTPS 请求会报 \"x509: certificate signed by unknown authority\"；请从构建阶段复制 `/etc/ssl/certs/ca-certificates.crt`"
+            "该镜像中没有 CA 证书，应用发起的 HTTPS 请求会报“x509: certificate signed by unknown authority”；请从构建阶段复制 `/etc/ssl/certs/ca-certificates.crt`"
         ),
     );
     if let Some(name) = donor(cx, fin, |s| cx.runtimes[s].ca_certificates.yes()) {

@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "设置了 `ENV TZ`，但镜像中没有时区数据",
         what: "当最终阶段没有 `/usr/share/zoneinfo`（scratch，或未安装 tzdata 的基础镜像），却设置了 `ENV TZ`，且二进制文件没有内嵌时区数据库（`-tags timetzdata`）时给出警告。",
-        why: "Go 读取 `TZ` 后会去 `/usr/share/zoneinfo` 中查找时区；文件不存在时，`time.Local` 会悄悄退回到 UTC，`time.LoadLocation(\"Asia/Shanghai\")` 则返回错误。时间戳会差上好几个小时，启动时却没有任何报错。指南给出了两种办法：复制 zoneinfo，或把它编进程序。",
+        why: "Go 读取 `TZ` 后会去 `/usr/share/zoneinfo` 中查找时区；文件不存在时，`time.Local` 会悄悄退回到 UTC，`time.LoadLocation(\"Asia/Shanghai\")` 则返回错误。时间戳会差上好几个小时，启动时却没有任何报错。指南给出了两种办法：复制 zoneinfo，或把时区数据编译进二进制文件。",
         bad: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=build /out/app /app\nENV TZ=Asia/Shanghai\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         good: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo\nCOPY --from=build /out/app /app\nENV TZ=Asia/Shanghai\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         fix: "从含有时区数据的阶段复制 `/usr/share/zoneinfo`（安全）。也可以改用 `-tags timetzdata` 构建（二进制文件大约增加 450 KB）。",

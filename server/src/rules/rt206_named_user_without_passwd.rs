@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "`USER` 使用了用户名，但镜像中没有可供解析的 `/etc/passwd`",
         what: "当基于 `scratch` 的阶段使用 `USER appuser`（用户名而不是数字），却从未复制 `/etc/passwd` 时报错。",
-        why: "容器运行时要通过镜像里的 `/etc/passwd` 把用户名解析成 uid。scratch 中没有这个文件，容器启动时会报 \"unable to find user appuser: no matching entries in passwd file\"。指南的生产级 Dockerfile 正是为此从构建阶段复制了 `/etc/passwd`；而数字形式的 `USER 65532:65532` 根本不需要这个文件。",
+        why: "容器运行时（container runtime）要通过镜像里的 `/etc/passwd` 把用户名解析成 uid。scratch 中没有这个文件，容器启动时会报“unable to find user appuser: no matching entries in passwd file”。指南的生产级 Dockerfile 正是为此从构建阶段复制了 `/etc/passwd`；而数字形式的 `USER 65532:65532` 根本不需要这个文件。",
         bad: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=build /out/app /app\nUSER appuser\nENTRYPOINT [\"/app\"]\n",
         good: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         fix: "改为数字形式的 `USER 65532:65532`（不安全：应用写出的文件将归该 uid 所有）。",

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "`HEALTHCHECK` 调用了镜像中不存在的 `curl` 或 `wget`",
         what: "当 `HEALTHCHECK` 的命令在一个不可能有 `curl` 或 `wget` 的阶段中调用它们时报错：没有 shell 的镜像（scratch、distroless）两者都没有；alpine 只有 busybox 提供的 `wget`，要用 `curl` 得先 `apk add curl`；Debian slim 两者都没有。",
-        why: "这样的检查每次都会失败，Docker 会把容器标记为不健康，编排系统会反复重启一个其实运行良好的服务。指南中的示例 `CMD curl -f http://localhost:8080/health || exit 1` 同时需要 shell 和 curl。在精简镜像上，可以在 Go 程序里内置一个健康探测（`/app -healthcheck`），再用 exec 形式调用它。",
+        why: "这样的检查每次都会失败，Docker 会把容器标记为不健康（unhealthy），编排工具就会反复重启一个其实运行良好的服务。指南中的示例 `CMD curl -f http://localhost:8080/health || exit 1` 同时需要 shell 和 curl。在精简镜像上，可以在 Go 程序里内置一个小小的健康检查（`/app -healthcheck`），再用 exec 形式调用它。",
         bad: "FROM alpine:3.20\nCOPY app /app\nUSER 65532:65532\nHEALTHCHECK --interval=30s CMD curl -f http://localhost:8080/health || exit 1\nENTRYPOINT [\"/app\"]\n",
         good: "FROM alpine:3.20\nCOPY app /app\nUSER 65532:65532\nHEALTHCHECK --interval=30s CMD wget -q -O /dev/null http://localhost:8080/health || exit 1\nENTRYPOINT [\"/app\"]\n",
         fix: "无自动修复：请安装该工具、换用镜像中已有的工具，或给二进制文件加一个健康检查参数。",
@@ -77,18 +77,18 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 let msg = if rt.shell_less() {
                     Text::new(
                         format!("`{prog}` does not exist in `{image}` (there is no shell either): this health check always fails"),
-                        format!("`{image}` 中没有 `{prog}`（连 shell 也没有）：这个健康检查永远会失败"),
+                        format!("`{image}` 中没有 `{prog}`（连 shell 也没有）：这个健康检查总会失败"),
                     )
                 } else if prog == "curl" && rt.wget.yes() {
                     text!(
                         "`curl` is not installed in `{}` (it has busybox `wget`): this health check always fails; use `wget -q -O /dev/null …` or `apk add --no-cache curl`",
-                        "`{}` 中没有安装 `curl`（只有 busybox 的 `wget`）：这个健康检查永远会失败；请改用 `wget -q -O /dev/null …`，或 `apk add --no-cache curl`",
+                        "`{}` 中没有安装 `curl`（只有 busybox 的 `wget`）：这个健康检查总会失败；请改用 `wget -q -O /dev/null …`，或 `apk add --no-cache curl`",
                         image
                     )
                 } else {
                     text!(
                         "`{}` is not installed in `{}`: this health check always fails",
-                        "`{}` 没有安装在 `{}` 中：这个健康检查永远会失败",
+                        "`{1}` 中没有安装 `{0}`：这个健康检查总会失败",
                         prog,
                         image
                     )

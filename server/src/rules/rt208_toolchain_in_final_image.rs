@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "最终镜像安装了编译器和构建工具",
         what: "标出在最终阶段安装、且没有在同一个 `RUN` 中卸载的 `gcc`、`g++`、`make`、`build-base`、`build-essential`、`musl-dev`、`go` 等软件包。",
-        why: "运行镜像里的构建工具会增加几十到几百 MB，还会给拿到 shell 的攻击者送上一套现成的编译器。在后面的 `RUN` 里再卸载也没用：安装它们的那一层依然会被发布。请在构建阶段安装它们，或者在同一个 `RUN` 中安装并卸载（`apk add --virtual .build-deps … && apk del .build-deps`）。",
+        why: "运行镜像里的构建工具会增加几十到几百 MB，还会给拿到 shell 的攻击者送上一套现成的编译器。在后面的 `RUN` 里再卸载也没用：安装它们的那一层依然留在镜像里。请在构建阶段安装它们，或者在同一个 `RUN` 中安装并卸载（`apk add --virtual .build-deps … && apk del .build-deps`）。",
         bad: "FROM alpine:3.20\nRUN apk add --no-cache ca-certificates build-base\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         good: "FROM alpine:3.20\nRUN apk add --no-cache ca-certificates\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         fix: "无自动修复：请把这些工具移到构建阶段。",

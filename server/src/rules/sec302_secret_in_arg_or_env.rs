@@ -69,7 +69,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 p.key.span.abs(it.start as usize),
                 text!(
                     "`{}` looks like a secret; `{}` values stay readable in the image (`docker history`/`docker inspect`); use `RUN --mount=type=secret`",
-                    "`{}` 看起来是敏感信息；`{}` 的值会留在镜像中，可通过 `docker history`/`docker inspect` 读取；请改用 `RUN --mount=type=secret`",
+                    "`{}` 看起来存放的是敏感信息；`{}` 的值会留在镜像中，可通过 `docker history`/`docker inspect` 读取；请改用 `RUN --mount=type=secret`",
                     p.key.text,
                     kw
                 ),

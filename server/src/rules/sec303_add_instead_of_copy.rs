@@ -19,10 +19,10 @@ pub static RULE: Rule = Rule {
     zh: RuleDoc {
         summary: "用 `ADD` 复制本地文件",
         what: "标出源路径都是本地文件且不是归档文件（`.tar`、`.tar.gz`、`.tgz` 等）的 `ADD`，也就是 `COPY` 完全可以胜任的情况。",
-        why: "`ADD` 还会下载 URL、自动解压归档文件，读者必须逐个检查源路径才能知道它到底做了什么；文件改个名字就可能悄悄变成被解压。`COPY` 只做一件事。",
+        why: "`ADD` 还会下载 URL、自动解压归档文件，读者必须逐个检查源路径才能知道它到底会做什么；某个文件改名后，还可能在不知不觉中变成被自动解压。`COPY` 只做一件事。",
         bad: "FROM golang:1.22 AS build\nWORKDIR /src\nADD go.mod go.sum ./\n",
         good: "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\n",
-        fix: "把 `ADD` 换成 `COPY`（当没有源路径是归档文件或 URL、且只用到 `COPY` 也支持的参数时，修复是安全的）。",
+        fix: "把 `ADD` 换成 `COPY`（当没有源路径是归档文件或 URL、且只用到 `COPY` 也支持的选项时，修复是安全的）。",
     },
     check,
 };
@@ -67,7 +67,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             kw.clone(),
             text!(
                 "`ADD` of local files does what `COPY` does, plus URL fetching and archive extraction; use `COPY`",
-                "用 `ADD` 复制本地文件与 `COPY` 效果相同，却还会下载 URL、解压归档文件；请改用 `COPY`"
+                "用 `ADD` 复制本地文件和 `COPY` 效果一样，却还附带下载 URL、解压归档文件的行为；请改用 `COPY`"
             ),
         );
         if copy_flags {

@@ -1,0 +1,531 @@
+//! The language server: tower-lsp-server glue over the pure core. Only this layer (and
+//! `cli`) knows about tokio, the protocol types and the file system.
+//!
+//! Ordering rule (DESIGN.md): every notification applies its edit to the document store
+//! synchronously, before its first `.await`; analysis runs afterwards on a snapshot in
+//! `spawn_blocking`, and is published only if the document's version is still current.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::{Arc, RwLock};
+
+use dashmap::DashMap;
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::cli::fs_context::FsContext;
+use crate::context::{BuildContext, NoContext};
+use crate::document::{Document, Position as DocPos, PositionEncoding};
+use crate::i18n::{Lang, Text};
+use crate::rules::{self, Applicability, Config, Diagnostic as Finding, Severity};
+
+/// Which language(s) messages are shown in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    One(Lang),
+    Both,
+}
+
+impl Shown {
+    fn text(self, t: &Text) -> String {
+        match self {
+            Shown::One(l) => t.get(l).to_string(),
+            Shown::Both => format!("{}\n{}", t.en, t.zh),
+        }
+    }
+    fn lang(self) -> Lang {
+        match self {
+            Shown::One(l) => l,
+            Shown::Both => Lang::En,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Settings {
+    encoding: PositionEncoding,
+    shown: Shown,
+    config: Config,
+    /// The client's locale, used when the language setting is `auto`.
+    locale_lang: Lang,
+}
+
+pub struct Backend {
+    client: Client,
+    docs: Arc<DashMap<Uri, Document>>,
+    settings: Arc<RwLock<Settings>>,
+}
+
+fn read_settings(s: &RwLock<Settings>) -> Settings {
+    match s.read() {
+        Ok(g) => g.clone(),
+        Err(p) => p.into_inner().clone(),
+    }
+}
+
+/// `auto`, `en`, `zh`, `both` → what to show, given the client's locale.
+fn shown_from(value: Option<&str>, locale: Lang) -> Shown {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        Some("both") => Shown::Both,
+        Some(v) => Lang::parse(v).map_or(Shown::One(locale), Shown::One),
+        None => Shown::One(locale),
+    }
+}
+
+/// Applies `language`, `ignore`, `severity`, `target` from an options object.
+fn apply_options(settings: &mut Settings, options: &Value) {
+    let options = options.get("dockwise").unwrap_or(options);
+    if let Some(l) = options.get("language").and_then(Value::as_str) {
+        settings.shown = shown_from(Some(l), settings.locale_lang);
+    }
+    if let Some(list) = options.get("ignore").and_then(Value::as_array) {
+        settings.config.ignore = list
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+    }
+    if let Some(map) = options.get("severity").and_then(Value::as_object) {
+        settings.config.severity = map
+            .iter()
+            .filter_map(|(k, v)| {
+                let rule = rules::rule_for_name(k)?;
+                Some((rule.code.to_string(), Severity::parse(v.as_str()?)?))
+            })
+            .collect();
+    }
+    if let Some(t) = options.get("target") {
+        settings.config.target = t.as_str().map(str::to_string);
+    }
+}
+
+fn lsp_pos(p: DocPos) -> Position {
+    Position::new(p.line, p.character)
+}
+
+fn range_of(doc: &Document, r: &std::ops::Range<usize>, enc: PositionEncoding) -> Range {
+    Range::new(
+        lsp_pos(doc.position_of(r.start, enc)),
+        lsp_pos(doc.position_of(r.end, enc)),
+    )
+}
+
+fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// The build context of a document: the folder of its file, when it is one.
+fn context_of(uri: &Uri) -> (Box<dyn BuildContext>, String) {
+    match uri.to_file_path() {
+        Some(p) => {
+            let (ctx, name) = FsContext::for_dockerfile(&PathBuf::from(p.as_ref()));
+            (Box::new(ctx), name)
+        }
+        None => (Box::new(NoContext), "Dockerfile".to_string()),
+    }
+}
+
+/// Runs the rules on a snapshot (blocking work).
+fn analyze(doc: &Document, uri: &Uri, config: &Config) -> Vec<Finding> {
+    let (ctx, name) = context_of(uri);
+    rules::check_in(doc.text(), doc.tree(), config, ctx.as_ref(), &name).diagnostics
+}
+
+fn to_lsp(doc: &Document, uri: &Uri, d: &Finding, s: &Settings) -> Diagnostic {
+    let rule = rules::rule(d.code);
+    let related = d
+        .related
+        .iter()
+        .map(|r| DiagnosticRelatedInformation {
+            location: Location::new(uri.clone(), range_of(doc, &r.range, s.encoding)),
+            message: s.shown.text(&r.message),
+        })
+        .collect::<Vec<_>>();
+    let tags: Vec<DiagnosticTag> = d
+        .tags
+        .iter()
+        .map(|t| match t {
+            rules::Tag::Unnecessary => DiagnosticTag::UNNECESSARY,
+            rules::Tag::Deprecated => DiagnosticTag::DEPRECATED,
+        })
+        .collect();
+    Diagnostic {
+        range: range_of(doc, &d.range, s.encoding),
+        severity: Some(severity(d.severity)),
+        code: Some(NumberOrString::String(d.code.to_string())),
+        code_description: rule
+            .and_then(|r| Uri::from_str(&r.url()).ok())
+            .map(|href| CodeDescription { href }),
+        source: Some("dockwise".to_string()),
+        message: s.shown.text(&d.message),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: (!tags.is_empty()).then_some(tags),
+        data: d
+            .fix
+            .as_ref()
+            .map(|f| serde_json::json!({"fix": s.shown.text(&f.title)})),
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            docs: Arc::new(DashMap::new()),
+            settings: Arc::new(RwLock::new(Settings {
+                encoding: PositionEncoding::Utf16,
+                shown: Shown::One(Lang::En),
+                config: Config::default(),
+                locale_lang: Lang::En,
+            })),
+        }
+    }
+
+    /// Analyses the current version of a document and publishes its diagnostics, unless
+    /// a newer version arrived meanwhile.
+    async fn refresh(&self, uri: Uri) {
+        let Some(snapshot) = self.docs.get(&uri).map(|d| d.clone()) else {
+            return;
+        };
+        let settings = read_settings(&self.settings);
+        let version = snapshot.version();
+        let u = uri.clone();
+        let s = settings.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let findings = analyze(&snapshot, &u, &s.config);
+            findings
+                .iter()
+                .map(|d| to_lsp(&snapshot, &u, d, &s))
+                .collect::<Vec<_>>()
+        })
+        .await;
+        let Ok(diags) = result else { return };
+        let current = self.docs.get(&uri).map(|d| d.version());
+        if current == Some(version) {
+            self.client
+                .publish_diagnostics(uri, diags, Some(version))
+                .await;
+        }
+    }
+
+    async fn refresh_all(&self) {
+        let uris: Vec<Uri> = self.docs.iter().map(|e| e.key().clone()).collect();
+        for u in uris {
+            self.refresh(u).await;
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let utf8 = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
+        {
+            let mut s = match self.settings.write() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            s.encoding = if utf8 {
+                PositionEncoding::Utf8
+            } else {
+                PositionEncoding::Utf16
+            };
+            s.locale_lang = params.locale.as_deref().map_or(Lang::En, Lang::from_locale);
+            s.shown = Shown::One(s.locale_lang);
+            if let Some(o) = &params.initialization_options {
+                apply_options(&mut s, o);
+            }
+        }
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(if utf8 {
+                    PositionEncodingKind::UTF8
+                } else {
+                    PositionEncodingKind::UTF16
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::INCREMENTAL,
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new("source.fixAll.dockwise"),
+                        ]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "dockwise".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let d = params.text_document;
+        self.docs
+            .insert(d.uri.clone(), Document::new(d.text, d.version));
+        self.refresh(d.uri).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let enc = read_settings(&self.settings).encoding;
+        // Applied before the first `.await`: edits keep their order.
+        {
+            let Some(mut doc) = self.docs.get_mut(&uri) else {
+                return;
+            };
+            for c in params.content_changes {
+                let range = c.range.map(|r| {
+                    (
+                        DocPos::new(r.start.line, r.start.character),
+                        DocPos::new(r.end.line, r.end.character),
+                    )
+                });
+                doc.apply_change(range, &c.text, enc);
+            }
+            doc.set_version(params.text_document.version);
+        }
+        self.refresh(uri).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        self.docs.remove(&params.text_document.uri);
+        self.client
+            .publish_diagnostics(params.text_document.uri, Vec::new(), None)
+            .await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        {
+            let mut s = match self.settings.write() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            apply_options(&mut s, &params.settings);
+        }
+        self.refresh_all().await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let pos = params.text_document_position_params.position;
+        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let s = read_settings(&self.settings);
+        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), s.encoding);
+        let findings = analyze(&doc, &uri, &s.config);
+        // Over a finding: the rule's explanation.
+        if let Some(d) = findings
+            .iter()
+            .find(|d| d.range.start <= offset && offset <= d.range.end)
+        {
+            if let Some(rule) = rules::rule(d.code) {
+                let md = match s.shown {
+                    Shown::Both => format!(
+                        "{}\n\n---\n\n{}",
+                        hover_text(rule, Lang::En),
+                        hover_text(rule, Lang::Zh)
+                    ),
+                    Shown::One(l) => hover_text(rule, l),
+                };
+                return Ok(Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: md,
+                    }),
+                    range: Some(range_of(&doc, &d.range, s.encoding)),
+                }));
+            }
+        }
+        // Over an instruction keyword: what it does.
+        let tree = doc.tree();
+        if let Some(i) = tree.instructions().find(|i| {
+            i.abs(i.ins.keyword_span).contains(&offset) || i.abs(i.ins.keyword_span).end == offset
+        }) {
+            if let Some(text) = keyword_doc(i.ins.keyword, s.shown.lang()) {
+                return Ok(Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: format!("**{}** — {}", i.ins.keyword.as_str(), text),
+                    }),
+                    range: Some(range_of(&doc, &i.abs(i.ins.keyword_span), s.encoding)),
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let s = read_settings(&self.settings);
+        let start = doc.offset_of(
+            DocPos::new(params.range.start.line, params.range.start.character),
+            s.encoding,
+        );
+        let end = doc.offset_of(
+            DocPos::new(params.range.end.line, params.range.end.character),
+            s.encoding,
+        );
+        let findings = analyze(&doc, &uri, &s.config);
+        let mut out: CodeActionResponse = Vec::new();
+        for d in &findings {
+            if d.range.end < start || d.range.start > end {
+                continue;
+            }
+            let Some(fix) = &d.fix else { continue };
+            if fix.edits.is_empty() {
+                continue;
+            }
+            let edits = fix
+                .edits
+                .iter()
+                .map(|e| TextEdit::new(range_of(&doc, &e.range, s.encoding), e.text.clone()))
+                .collect();
+            let mut changes = std::collections::HashMap::new();
+            changes.insert(uri.clone(), edits);
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("{} ({})", s.shown.text(&fix.title), d.code),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![to_lsp(&doc, &uri, d, &s)]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..WorkspaceEdit::default()
+                }),
+                is_preferred: Some(fix.applicability == Applicability::Safe),
+                ..CodeAction::default()
+            }));
+        }
+        // Fix all safe findings at once.
+        let (ctx, name) = context_of(&uri);
+        let fixed = rules::fix::fix_in(doc.text(), &s.config, false, ctx.as_ref(), &name);
+        if fixed.text != doc.text() {
+            let whole = range_of(&doc, &(0..doc.text().len()), s.encoding);
+            let mut changes = std::collections::HashMap::new();
+            changes.insert(uri.clone(), vec![TextEdit::new(whole, fixed.text)]);
+            let title = match s.shown.lang() {
+                Lang::En => "Fix all safe dockwise findings",
+                Lang::Zh => "修复所有可安全修复的 dockwise 问题",
+            };
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.to_string(),
+                kind: Some(CodeActionKind::new("source.fixAll.dockwise")),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..WorkspaceEdit::default()
+                }),
+                ..CodeAction::default()
+            }));
+        }
+        Ok(Some(out))
+    }
+}
+
+fn hover_text(rule: &rules::Rule, lang: Lang) -> String {
+    let d = rule.doc(lang);
+    let (why, fix) = match lang {
+        Lang::En => ("Why", "Fix"),
+        Lang::Zh => ("原因", "修复"),
+    };
+    format!(
+        "**{} {}** — {}\n\n{}\n\n**{why}:** {}\n\n**{fix}:** {}",
+        rule.code, rule.name, d.summary, d.what, d.why, d.fix
+    )
+}
+
+/// One line on what an instruction does.
+fn keyword_doc(k: crate::syntax::Keyword, lang: Lang) -> Option<&'static str> {
+    use crate::syntax::Keyword::*;
+    Some(match (k, lang) {
+        (From, Lang::En) => "starts a build stage from a base image (`FROM image AS name`).",
+        (From, Lang::Zh) => "以某个基础镜像开始一个构建阶段（`FROM 镜像 AS 名称`）。",
+        (Run, Lang::En) => "runs a command while building the image and commits the result as a layer.",
+        (Run, Lang::Zh) => "在构建镜像时执行命令，并把结果提交为一层。",
+        (Copy, Lang::En) => "copies files from the build context or another stage (`--from`) into the image.",
+        (Copy, Lang::Zh) => "把构建上下文或其他阶段（`--from`）中的文件复制到镜像里。",
+        (Add, Lang::En) => "like COPY, but also fetches URLs and unpacks local archives; prefer COPY.",
+        (Add, Lang::Zh) => "与 COPY 类似，但还会下载 URL、解压本地归档文件；一般应优先使用 COPY。",
+        (Cmd, Lang::En) => "the default command of the container; use the JSON (exec) form.",
+        (Cmd, Lang::Zh) => "容器的默认命令；请使用 JSON（exec）形式。",
+        (Entrypoint, Lang::En) => "the executable the container runs; CMD supplies its default arguments.",
+        (Entrypoint, Lang::Zh) => "容器运行的可执行程序；CMD 为它提供默认参数。",
+        (Env, Lang::En) => "sets environment variables for later instructions and the running container.",
+        (Env, Lang::Zh) => "设置环境变量，后续指令和运行中的容器都能看到。",
+        (Arg, Lang::En) => "declares a build argument (`--build-arg`); before FROM it is only visible in FROM lines.",
+        (Arg, Lang::Zh) => "声明构建参数（`--build-arg`）；写在 FROM 之前时只在 FROM 行中可见。",
+        (Workdir, Lang::En) => "sets the working directory; use an absolute path.",
+        (Workdir, Lang::Zh) => "设置工作目录；请使用绝对路径。",
+        (User, Lang::En) => "sets the user the container runs as; use a non-root user.",
+        (User, Lang::Zh) => "设置容器运行时使用的用户；请使用非 root 用户。",
+        (Expose, Lang::En) => "documents the ports the app listens on; publishing happens with `docker run -p`.",
+        (Expose, Lang::Zh) => "声明应用监听的端口；真正发布端口要用 `docker run -p`。",
+        (Label, Lang::En) => "adds metadata to the image (`org.opencontainers.image.*`).",
+        (Label, Lang::Zh) => "为镜像添加元数据（`org.opencontainers.image.*`）。",
+        (Healthcheck, Lang::En) => "tells Docker how to check that the container still works.",
+        (Healthcheck, Lang::Zh) => "告诉 Docker 如何检查容器是否仍在正常工作。",
+        (Shell, Lang::En) => "changes the shell used by shell-form RUN, CMD and ENTRYPOINT.",
+        (Shell, Lang::Zh) => "更改 shell 形式的 RUN、CMD 和 ENTRYPOINT 所用的 shell。",
+        (Volume, Lang::En) => "declares a mount point for data that outlives the container.",
+        (Volume, Lang::Zh) => "声明一个挂载点，用于保存比容器生命周期更长的数据。",
+        (Stopsignal, Lang::En) => "the signal that stops the container (default SIGTERM).",
+        (Stopsignal, Lang::Zh) => "停止容器时发送的信号（默认 SIGTERM）。",
+        (Onbuild, Lang::En) => "an instruction that runs when another image is built FROM this one.",
+        (Onbuild, Lang::Zh) => "当其他镜像以本镜像为基础构建时才执行的指令。",
+        (Maintainer, Lang::En) => "deprecated: use `LABEL org.opencontainers.image.authors`.",
+        (Maintainer, Lang::Zh) => "已弃用：请使用 `LABEL org.opencontainers.image.authors`。",
+        (Unknown, _) => return None,
+    })
+}
+
+/// Serves the language server on stdin/stdout until the client exits.
+pub fn run_stdio() -> std::process::ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("dockwise: cannot start the language server: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    rt.block_on(async {
+        let (service, socket) = LspService::new(Backend::new);
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .concurrency_level(32)
+            .serve(service)
+            .await;
+    });
+    std::process::ExitCode::SUCCESS
+}
+
+/// The service, for in-process tests over any byte stream.
+pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
+    LspService::new(Backend::new)
+}

@@ -1,0 +1,316 @@
+//! In-process protocol tests: the real server over an in-memory duplex stream.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
+use tower_lsp_server::Server;
+
+struct Client {
+    write: tokio::io::WriteHalf<DuplexStream>,
+    read: BufReader<tokio::io::ReadHalf<DuplexStream>>,
+    next_id: i64,
+    /// Notifications received while waiting for something else.
+    pending: Vec<Value>,
+}
+
+impl Client {
+    async fn start(init: Value) -> Client {
+        let (client_side, server_side) = tokio::io::duplex(1 << 20);
+        let (sr, sw) = tokio::io::split(server_side);
+        let (service, socket) = dockwise::lsp::service();
+        tokio::spawn(async move {
+            Server::new(sr, sw, socket)
+                .concurrency_level(32)
+                .serve(service)
+                .await;
+        });
+        let (cr, cw) = tokio::io::split(client_side);
+        let mut c = Client {
+            write: cw,
+            read: BufReader::new(cr),
+            next_id: 1,
+            pending: Vec::new(),
+        };
+        let r = c.request("initialize", init).await;
+        assert!(r["result"]["capabilities"].is_object(), "{r}");
+        c.notify("initialized", json!({})).await;
+        c
+    }
+
+    async fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        let frame = format!("Content-Length: {}\r\n\r\n{}", body.len(), body);
+        self.write.write_all(frame.as_bytes()).await.unwrap();
+        self.write.flush().await.unwrap();
+    }
+
+    async fn recv(&mut self) -> Value {
+        let mut len = 0usize;
+        loop {
+            let mut line = String::new();
+            self.read.read_line(&mut line).await.unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                len = v.parse().unwrap();
+            }
+        }
+        let mut buf = vec![0; len];
+        self.read.read_exact(&mut buf).await.unwrap();
+        serde_json::from_slice(&buf).unwrap()
+    }
+
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await;
+        loop {
+            let m = tokio::time::timeout(Duration::from_secs(30), self.recv())
+                .await
+                .expect("response in time");
+            if m.get("id") == Some(&json!(id)) && m.get("method").is_none() {
+                return m;
+            }
+            if m.get("method").is_some() && m.get("id").is_some() {
+                // A request from the server (e.g. workDoneProgress): answer it.
+                let rid = m["id"].clone();
+                self.send(json!({"jsonrpc": "2.0", "id": rid, "result": null}))
+                    .await;
+                continue;
+            }
+            self.pending.push(m);
+        }
+    }
+
+    async fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
+            .await;
+    }
+
+    /// The next publishDiagnostics for `uri` whose version is `version`.
+    async fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        loop {
+            if let Some(i) = self.pending.iter().position(|m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["version"] == version
+            }) {
+                let m = self.pending.remove(i);
+                return m["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+            let m = tokio::time::timeout(Duration::from_secs(30), self.recv())
+                .await
+                .expect("diagnostics in time");
+            self.pending.push(m);
+        }
+    }
+}
+
+const URI: &str = "file:///nonexistent-dockwise-test/Dockerfile";
+const TEXT: &str = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\nUSER 65532:65532\nCMD /app\n";
+
+fn open(text: &str, version: i64) -> Value {
+    json!({"textDocument": {"uri": URI, "languageId": "dockerfile", "version": version, "text": text}})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_hover_and_code_actions() {
+    let mut c =
+        Client::start(json!({"capabilities": {}, "initializationOptions": {"language": "zh"}}))
+            .await;
+    c.notify("textDocument/didOpen", open(TEXT, 1)).await;
+    let diags = c.diagnostics(URI, 1).await;
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(
+        codes.contains(&"GO102") && codes.contains(&"DF507"),
+        "{codes:?}"
+    );
+    let df507 = diags.iter().find(|d| d["code"] == "DF507").unwrap();
+    assert_eq!(df507["source"], "dockwise");
+    assert_eq!(df507["range"]["start"], json!({"line": 7, "character": 4}));
+    assert!(
+        df507["message"].as_str().unwrap().contains("信号"),
+        "{df507}"
+    );
+    assert!(df507["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("DF507.md"));
+
+    // Hover over the finding: the rule's explanation, in Chinese.
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 7, "character": 5}}),
+        )
+        .await;
+    let md = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("DF507") && md.contains("原因"), "{md}");
+
+    // Hover over a keyword.
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 2}}),
+        )
+        .await;
+    assert!(h["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("WORKDIR"));
+
+    // The quick fix for DF507 rewrites the CMD in exec form.
+    let a = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 7, "character": 4}, "end": {"line": 7, "character": 8}}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let actions = a["result"].as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|x| x["kind"] == "quickfix")
+        .expect("a quick fix");
+    let edit = &fix["edit"]["changes"][URI][0];
+    assert_eq!(edit["newText"], "[\"/app\"]");
+    assert!(actions
+        .iter()
+        .any(|x| x["kind"] == "source.fixAll.dockwise"));
+
+    // Switching the language live.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"dockwise": {"language": "en"}}}),
+    )
+    .await;
+    let diags = c.diagnostics(URI, 1).await;
+    let df507 = diags.iter().find(|d| d["code"] == "DF507").unwrap();
+    assert!(
+        df507["message"].as_str().unwrap().contains("signals"),
+        "{df507}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn utf16_positions_and_utf8_negotiation() {
+    // A line with Chinese and an emoji before the finding.
+    let text = "FROM alpine:3.20\nLABEL note=\"中文🙂\"\nUSER 65532:65532\nCMD /app\n";
+    let mut c = Client::start(json!({"capabilities": {}})).await;
+    c.notify("textDocument/didOpen", open(text, 1)).await;
+    let _ = c.diagnostics(URI, 1).await;
+    // Insert "RUN x 中🙂 " at the start of line 3 using utf-16 columns, then after the emoji.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 1, "character": 15}, "end": {"line": 1, "character": 15}}, "text": "!"}
+        ]}),
+    )
+    .await;
+    let _ = c.diagnostics(URI, 2).await;
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 3, "character": 0}}),
+        )
+        .await;
+    assert!(h["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("CMD"));
+
+    // A client that offers utf-8 gets it.
+    let c2 = Client::start(
+        json!({"capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}),
+    )
+    .await;
+    drop(c2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_rapid_edits_keep_their_order() {
+    let mut c = Client::start(json!({"capabilities": {}})).await;
+    let base = "FROM alpine:3.20\nUSER 65532:65532\nCMD /app\n";
+    c.notify("textDocument/didOpen", open(base, 1)).await;
+    let _ = c.diagnostics(URI, 1).await;
+    // Type 5,000 characters one keystroke at a time into a comment on line 0.
+    let n = 5000;
+    let mut expected = String::from("# ");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "# \n"}
+        ]}),
+    )
+    .await;
+    for k in 0..n {
+        let ch = (b'a' + (k % 26) as u8) as char;
+        let col = expected.len();
+        expected.push(ch);
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 3 + k}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": col}, "end": {"line": 0, "character": col}}, "text": ch.to_string()}
+            ]}),
+        )
+        .await;
+    }
+    let last = 2 + n as i64;
+    let diags = c.diagnostics(URI, last).await;
+    // The final text is intact: the CMD finding sits on line 3, column 4.
+    let df507 = diags
+        .iter()
+        .find(|d| d["code"] == "DF507")
+        .expect("DF507 on the final text");
+    assert_eq!(df507["range"]["start"], json!({"line": 3, "character": 4}));
+    // And the edits arrived in order: a fix-all over the final text contains the comment.
+    let a = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 3, "character": 4}, "end": {"line": 3, "character": 8}}, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let all = a["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["kind"] == "source.fixAll.dockwise")
+        .unwrap();
+    let new_text = all["edit"]["changes"][URI][0]["newText"].as_str().unwrap();
+    assert!(
+        new_text.starts_with(&format!("{expected}\n")),
+        "edits were reordered"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_documents_and_bad_positions_do_not_crash() {
+    let mut c = Client::start(json!({"capabilities": {}})).await;
+    let h = c
+        .request("textDocument/hover", json!({"textDocument": {"uri": "file:///nope"}, "position": {"line": 0, "character": 0}}))
+        .await;
+    assert!(h["result"].is_null());
+    c.notify("textDocument/didOpen", open("FROM alpine:3.20\n", 1))
+        .await;
+    let _ = c.diagnostics(URI, 1).await;
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 999, "character": 999}}),
+        )
+        .await;
+    assert!(h.get("error").is_none(), "{h}");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 50, "character": 3}, "end": {"line": 0, "character": 0}}, "text": "x"}
+        ]}),
+    )
+    .await;
+    let _ = c.diagnostics(URI, 2).await;
+    let r = c.request("shutdown", json!(null)).await;
+    assert!(r.get("error").is_none());
+}
