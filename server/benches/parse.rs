@@ -35,6 +35,20 @@ fn full(c: &mut Criterion) {
             rules::check(&text, &tree, &config)
         })
     });
+    // The foundation issue's measure: full parse + the BuildKit-parity (DF) rules.
+    c.bench_function("full_parse_and_df_rules_3000", |b| {
+        b.iter(|| {
+            let tree = syntax::parse(black_box(&text));
+            rules::check_rules(
+                &text,
+                &tree,
+                &config,
+                &dockwise::context::NoContext,
+                "Dockerfile",
+                &|r| r.code.starts_with("DF"),
+            )
+        })
+    });
     // The checker alone, on an already parsed tree (what a server does after an edit).
     let tree = syntax::parse(&text);
     c.bench_function("check_only_3000", |b| {

@@ -675,7 +675,7 @@ fn emit(text: &str) {
 }
 
 /// Finds and parses the configuration for a file (or the current directory).
-fn find_config(
+pub(crate) fn find_config(
     explicit: Option<&Path>,
     disabled: bool,
     near: Option<&Path>,

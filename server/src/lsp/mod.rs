@@ -132,10 +132,28 @@ fn context_of(uri: &Uri) -> (Box<dyn BuildContext>, String) {
     }
 }
 
+/// The configuration for a document: `dockwise.toml` found upward from its file, with
+/// the editor's settings on top.
+fn config_for(uri: &Uri, settings: &Config) -> Config {
+    let path = uri.to_file_path().map(|p| PathBuf::from(p.as_ref()));
+    let file = crate::cli::find_config(None, false, path.as_deref(), Lang::En)
+        .ok()
+        .flatten();
+    let mut c = file.map(|f| f.config).unwrap_or_default();
+    c.ignore.extend(settings.ignore.iter().cloned());
+    c.severity
+        .extend(settings.severity.iter().map(|(k, v)| (k.clone(), *v)));
+    if settings.target.is_some() {
+        c.target = settings.target.clone();
+    }
+    c
+}
+
 /// Runs the rules on a snapshot (blocking work).
 fn analyze(doc: &Document, uri: &Uri, config: &Config) -> Vec<Finding> {
     let (ctx, name) = context_of(uri);
-    rules::check_in(doc.text(), doc.tree(), config, ctx.as_ref(), &name).diagnostics
+    let config = config_for(uri, config);
+    rules::check_in(doc.text(), doc.tree(), &config, ctx.as_ref(), &name).diagnostics
 }
 
 fn to_lsp(doc: &Document, uri: &Uri, d: &Finding, s: &Settings) -> Diagnostic {

@@ -94,9 +94,26 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let Some(stage) = cx.model.stage_of_item(i.index) else {
             continue;
         };
+        // Windows images run shell form under `cmd /S /C`, where signals work differently.
+        let root = cx.model.ancestors(stage).last().copied().unwrap_or(stage);
+        let windows = cx.model.stages[root]
+            .base
+            .image
+            .as_ref()
+            .is_some_and(|img| {
+                let r = img.repository.as_str();
+                r.contains("windows")
+                    || r.contains("nanoserver")
+                    || r.contains("servercore")
+                    || crate::semantic::knowledge::image_facts(img)
+                        .is_some_and(|f| f.os == crate::semantic::knowledge::Os::Windows)
+            });
+        if windows {
+            continue;
+        }
         // Without a shell the command cannot run at all: RT203 says so.
         if shell_set(cx, cx.model, stage, i.index)
-            || cx.runtimes.get(stage).is_some_and(|r| r.shell_less())
+            || cx.runtimes().get(stage).is_some_and(|r| r.shell_less())
         {
             continue;
         }

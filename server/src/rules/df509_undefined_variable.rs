@@ -201,22 +201,35 @@ fn invalid_defaults(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         let refs = vars::scan(&st.base.raw, 0, '\\');
+        // Only plain references (no `${X/a/b}` or other modifiers) whose ARGs have defaults
+        // that are plain too can be computed here.
+        let simple = |r: &vars::VarRef, text: &str| {
+            let after = &text[r.name_range.end.min(text.len())..];
+            !r.has_modifier
+                || ["-", ":-", "+", ":+"]
+                    .iter()
+                    .any(|op| after.starts_with(op))
+        };
         let resolvable = refs.iter().all(|r| {
-            m.global_args
-                .iter()
-                .any(|d| d.name == r.name && d.value.is_some() && d.item < st.item)
+            simple(r, &st.base.raw)
+                && m.global_args.iter().any(|d| {
+                    d.name == r.name
+                        && d.item < st.item
+                        && d.value
+                            .as_deref()
+                            .is_some_and(|v| vars::scan(v, 0, '\\').iter().all(|x| simple(x, v)))
+                })
         });
         if !resolvable || refs.is_empty() {
             continue;
         }
         let e = &st.base.expanded;
         let valid = ImageRef::parse(e).is_some_and(|r| {
+            // Tags may hold capitals; repositories may not.
             r.tag.as_deref() != Some("")
                 && r.digest.as_deref() != Some("")
                 && !r.repository.ends_with('/')
-                && !e
-                    .chars()
-                    .any(|c| c.is_ascii_uppercase() && !e.contains('@'))
+                && !r.repository.is_empty()
         });
         if !valid {
             sink.report(

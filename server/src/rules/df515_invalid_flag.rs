@@ -506,7 +506,8 @@ fn mount(sink: &mut Sink<'_>, i: &InstrRef<'_>, f: &Flag) {
         }
     }
     // A misspelled `target` key was reported already.
-    if !has_target && !unknown_key && matches!(ty, "cache" | "bind" | "tmpfs") {
+    // A bind mount without a target mounts at the WORKDIR; cache and tmpfs need one.
+    if !has_target && !unknown_key && matches!(ty, "cache" | "tmpfs") {
         sink.report(
             i.abs(f.span),
             text!(

@@ -42,7 +42,7 @@ const GO_TOOLS: &[&str] = &[
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(fin) = cx.final_stage() else { return };
-    let Some(rt) = cx.runtimes.get(fin) else {
+    let Some(rt) = cx.runtimes().get(fin) else {
         return;
     };
     if !rt.go_toolchain.yes() || cx.ci_only() {
@@ -50,7 +50,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
     let mut chain = vec![fin];
     chain.extend(cx.model.ancestors(fin));
-    let app_build = cx.go.iter().any(|g| {
+    let app_build = cx.go().iter().any(|g| {
         chain.contains(&g.stage)
             && !g.onbuild
             && match g.verb {

@@ -63,7 +63,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             continue;
         };
         // A download after the whole copy.
-        let downloads_after = cx.go.iter().any(|g| {
+        let downloads_after = cx.go().iter().any(|g| {
             g.stage == stage.index && g.item > whole.index && g.verb.downloads() && !g.onbuild
         });
         // `CMD go run …` downloads the modules at every container start.
@@ -79,17 +79,27 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let downloads_after = downloads_after || runs_go_at_start;
         // A make or script build in a Go toolchain downloads modules as well.
         let toolchain = cx
-            .runtimes
+            .runtimes()
             .get(stage.index)
             .is_some_and(|r| r.go_toolchain.yes());
         if !(downloads_after || (toolchain && cx.builds_by_script(stage.index))) {
+            continue;
+        }
+        // Vendored modules are in the source: nothing is downloaded.
+        let vendored = cx.go().iter().any(|g| {
+            g.stage == stage.index
+                && (g.flag("-mod").and_then(|f| f.value.as_deref()) == Some("vendor")
+                    || crate::semantic::go::env_for(cx.model, g, "GOFLAGS")
+                        .is_some_and(|v| v.value.contains("-mod=vendor")))
+        });
+        if vendored {
             continue;
         }
         // Already done right: go.mod copied and modules downloaded before the whole copy.
         let mod_copied = instrs
             .iter()
             .any(|i| i.index < whole.index && copies_go_mod(i.ins));
-        let downloaded_before = cx.go.iter().any(|g| {
+        let downloaded_before = cx.go().iter().any(|g| {
             g.stage == stage.index
                 && g.item < whole.index
                 && matches!(
@@ -104,7 +114,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let ancestor_ok = cx.model.ancestors(stage.index).iter().any(|&a| {
             cx.stage_instrs(a).any(|i| copies_go_mod(i.ins))
                 && cx
-                    .go
+                    .go()
                     .iter()
                     .any(|g| g.stage == a && g.verb == GoVerb::ModDownload)
         });

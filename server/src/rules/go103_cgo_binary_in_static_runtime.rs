@@ -128,10 +128,10 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let RefTarget::Stage(src_stage) = r.target else {
             continue;
         };
-        let Some(target_rt) = cx.runtimes.get(r.in_stage) else {
+        let Some(target_rt) = cx.runtimes().get(r.in_stage) else {
             continue;
         };
-        let Some(builder_rt) = cx.runtimes.get(src_stage) else {
+        let Some(builder_rt) = cx.runtimes().get(src_stage) else {
             continue;
         };
         let Some(copy) = cx.tree.instr_at(r.item) else {
@@ -150,7 +150,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let mut chain = vec![src_stage];
         chain.extend(cx.model.ancestors(src_stage));
         let stage_builds: Vec<&GoCommand> = cx
-            .go
+            .go()
             .iter()
             .filter(|g| {
                 chain.contains(&g.stage)
@@ -210,9 +210,14 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 continue;
             }
             let words = g.ldflags_words();
-            let static_link = words
-                .windows(2)
-                .any(|w| w[0] == "-extldflags" && w[1].contains("-static"))
+            // `-tags netgo,osusergo` keeps net and os/user pure Go: static with cgo on.
+            let tags = g.tags();
+            let pure_tags =
+                tags.iter().any(|t| t == "netgo") && tags.iter().any(|t| t == "osusergo");
+            let static_link = pure_tags
+                || words
+                    .windows(2)
+                    .any(|w| w[0] == "-extldflags" && w[1].contains("-static"))
                 || words
                     .iter()
                     .any(|w| w.starts_with("-extldflags=") && w.contains("-static"));
@@ -265,7 +270,19 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 ),
             };
             // Code that needs cgo (GO109) is not "fixed" away: advise a runtime instead.
-            let needs_cgo = g.tags().iter().any(|t| knowledge::cgo_build_tag(t))
+            // C libraries installed for the build (`libgit2-dev`, `sqlite-dev`) mean cgo is
+            // wanted, as do cgo build tags and cgo-only modules.
+            let dev_libs = builder_rt.installed.iter().any(|p| {
+                (p.name.ends_with("-dev")
+                    || p.name.ends_with("-devel")
+                    || p.name.ends_with("-static"))
+                    && !matches!(
+                        p.name.as_str(),
+                        "musl-dev" | "libc-dev" | "libc6-dev" | "linux-headers"
+                    )
+            });
+            let needs_cgo = dev_libs
+                || g.tags().iter().any(|t| knowledge::cgo_build_tag(t))
                 || !crate::rules::go109_cgo_disabled_but_required::cgo_requirements(cx).is_empty();
             let remedy = if needs_cgo || cgo == Cgo::On {
                 text!(

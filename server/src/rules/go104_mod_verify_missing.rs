@@ -31,12 +31,12 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for stage in &cx.model.stages {
         let downloads: Vec<_> = cx
-            .go
+            .go()
             .iter()
             .filter(|g| g.stage == stage.index && g.verb == GoVerb::ModDownload && !g.onbuild)
             .collect();
         let verified = cx
-            .go
+            .go()
             .iter()
             .any(|g| g.stage == stage.index && g.verb == GoVerb::ModVerify);
         if verified {

@@ -36,7 +36,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
     let shipped = cx.stages_reaching_final();
     for g in cx
-        .go
+        .go()
         .iter()
         .filter(|g| g.verb == GoVerb::Build && !g.onbuild)
     {
@@ -52,11 +52,16 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             .tree
             .instr_at(g.item)
             .is_some_and(|i| i.onbuild_target().is_exec_form());
+        let missing_what = match (has("-s"), has("-w")) {
+            (false, true) => text!("its symbol table", "符号表"),
+            (true, false) => text!("its DWARF debug information", "DWARF 调试信息"),
+            _ => text!("its symbol table and debug information", "符号表和调试信息"),
+        };
         let d = sink.report(
             g.verb_range.clone(),
-            text!(
-                "the binary is shipped with its symbol table and debug information; build with `-ldflags=\"-s -w\"` to make it smaller",
-                "二进制文件连同符号表和调试信息一起进入了镜像；使用 `-ldflags=\"-s -w\"` 构建可以让它更小"
+            Text::new(
+                format!("the binary is shipped with {}; build with `-ldflags=\"-s -w\"` to make it smaller", missing_what.en),
+                format!("二进制文件连同{}一起进入了镜像；使用 `-ldflags=\"-s -w\"` 构建可以让它更小", missing_what.zh),
             ),
         );
         if exec {

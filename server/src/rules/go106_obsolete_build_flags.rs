@@ -41,7 +41,7 @@ fn cgo_off(cx: &Ctx<'_>, g: &GoCommand) -> bool {
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for g in cx
-        .go
+        .go()
         .iter()
         .filter(|g| matches!(g.verb, GoVerb::Build | GoVerb::Install | GoVerb::Test))
     {

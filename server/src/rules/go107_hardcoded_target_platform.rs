@@ -35,7 +35,7 @@ fn constant(v: &str) -> bool {
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let mut reported_items = Vec::new();
     for g in cx
-        .go
+        .go()
         .iter()
         .filter(|g| matches!(g.verb, GoVerb::Build | GoVerb::Install) && !g.onbuild)
     {

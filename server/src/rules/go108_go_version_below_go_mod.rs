@@ -36,7 +36,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     };
     // Only stages that run the go command on this module matter.
-    let mut stages: Vec<usize> = cx.go.iter().map(|g| g.stage).collect();
+    let mut stages: Vec<usize> = cx.go().iter().map(|g| g.stage).collect();
     stages.sort_unstable();
     stages.dedup();
     let mut roots: Vec<usize> = stages

@@ -46,7 +46,7 @@ pub fn cgo_requirements(cx: &Ctx<'_>) -> Vec<(String, String)> {
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let modules = cgo_requirements(cx);
     for g in cx
-        .go
+        .go()
         .iter()
         .filter(|g| matches!(g.verb, GoVerb::Build | GoVerb::Install | GoVerb::Test))
     {

@@ -35,7 +35,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     let mut seen = Vec::new();
-    for g in cx.go.iter().filter(|g| !g.onbuild) {
+    for g in cx.go().iter().filter(|g| !g.onbuild) {
         if seen.contains(&g.item) {
             continue;
         }
@@ -47,7 +47,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         // One finding per RUN, for everything its go commands need.
-        let all: Vec<_> = cx.go.iter().filter(|x| x.item == g.item).collect();
+        let all: Vec<_> = cx.go().iter().filter(|x| x.item == g.item).collect();
         let need_build = all
             .iter()
             .any(|x| matches!(x.verb, GoVerb::Build | GoVerb::Install | GoVerb::Test));

@@ -183,7 +183,7 @@ fn stage_info(cx: &Ctx<'_>, s: usize) -> Option<StageInfo> {
     let mut chain = vec![s];
     chain.extend(cx.model.ancestors(s));
     let builds: Vec<_> = cx
-        .go
+        .go()
         .iter()
         .filter(|g| {
             chain.contains(&g.stage)
@@ -256,7 +256,7 @@ fn stage_info(cx: &Ctx<'_>, s: usize) -> Option<StageInfo> {
         }
     }
     let base_known = cx
-        .runtimes
+        .runtimes()
         .get(chain.last().copied().unwrap_or(s))
         .is_some_and(|rt| rt.base.is_some() || rt.scratch);
     if !understood || !base_known {

@@ -54,7 +54,7 @@ fn in_module(cx: &Ctx<'_>, stage: usize, item: usize) -> bool {
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for g in cx
-        .go
+        .go()
         .iter()
         .filter(|g| matches!(g.verb, GoVerb::Install | GoVerb::Get))
     {

@@ -186,10 +186,10 @@ pub struct Ctx<'a> {
     pub tree: &'a SyntaxTree,
     pub model: &'a Model,
     pub config: &'a Config,
-    /// Every `go` command of every RUN.
-    pub go: &'a [GoCommand],
-    /// What each stage's image holds.
-    pub runtimes: &'a [Runtime],
+    /// Every `go` command of every RUN (computed on first use).
+    go_cell: std::cell::OnceCell<Vec<GoCommand>>,
+    /// What each stage's image holds (computed on first use).
+    runtimes_cell: std::cell::OnceCell<Vec<Runtime>>,
     /// What lies beside the Dockerfile (`NoContext` when unknown).
     pub context: &'a dyn BuildContext,
     /// The Dockerfile's path relative to the context root.
@@ -199,6 +199,18 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// Every `go` command of every RUN.
+    pub fn go(&self) -> &[GoCommand] {
+        self.go_cell
+            .get_or_init(|| semantic::go::go_commands(self.tree, self.model))
+    }
+
+    /// What each stage's image holds.
+    pub fn runtimes(&self) -> &[Runtime] {
+        self.runtimes_cell
+            .get_or_init(|| semantic::runtime::runtimes(self.tree, self.model))
+    }
+
     pub fn slice(&self, r: Range<usize>) -> &'a str {
         self.text.get(r).unwrap_or("")
     }
@@ -257,15 +269,15 @@ impl<'a> Ctx<'a> {
                 crate::syntax::Keyword::Cmd | crate::syntax::Keyword::Entrypoint
             )
         });
-        if has_entry || self.go.is_empty() {
+        if has_entry || self.go().is_empty() {
             return false;
         }
         let copies_from_stage = self.model.refs.iter().any(|r| {
             r.kind == semantic::RefKind::CopyFrom
                 && matches!(r.target, semantic::RefTarget::Stage(_))
         });
-        let outputs = self.go.iter().any(|g| g.has_flag("-o"));
-        let checks_only = self.go.iter().any(|g| {
+        let outputs = self.go().iter().any(|g| g.has_flag("-o"));
+        let checks_only = self.go().iter().any(|g| {
             matches!(
                 g.verb,
                 semantic::go::GoVerb::Test | semantic::go::GoVerb::Vet
@@ -302,13 +314,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// The runtime of the final stage.
-    pub fn final_runtime(&self) -> Option<&'a Runtime> {
-        self.final_stage().and_then(|f| self.runtimes.get(f))
+    pub fn final_runtime(&self) -> Option<&Runtime> {
+        self.final_stage().and_then(|f| self.runtimes().get(f))
     }
 
     /// Whether the file builds Go code at all (any go build/install/run/test).
     pub fn builds_go(&self) -> bool {
-        self.go.iter().any(|g| g.verb.compiles())
+        self.go().iter().any(|g| g.verb.compiles())
     }
 
     /// The line break used by the file (for inserted lines).
@@ -473,23 +485,34 @@ pub fn check_in(
     context: &dyn BuildContext,
     dockerfile: &str,
 ) -> Analysis {
+    check_rules(text, tree, config, context, dockerfile, &|_| true)
+}
+
+/// [`check_in`] with only the rules `select` accepts (the benchmark of the BuildKit-parity
+/// rules uses it). The Go and runtime models are only built when a rule asks for them.
+pub fn check_rules(
+    text: &str,
+    tree: &SyntaxTree,
+    config: &Config,
+    context: &dyn BuildContext,
+    dockerfile: &str,
+    select: &dyn Fn(&Rule) -> bool,
+) -> Analysis {
     let model = semantic::analyze(text, tree);
     let project = crate::context::go_project(context);
-    let go = semantic::go::go_commands(tree, &model);
-    let runtimes = semantic::runtime::runtimes(tree, &model);
     let cx = Ctx {
         text,
         tree,
         model: &model,
         config,
-        go: &go,
-        runtimes: &runtimes,
+        go_cell: std::cell::OnceCell::new(),
+        runtimes_cell: std::cell::OnceCell::new(),
         context,
         dockerfile,
         project: &project,
     };
     let mut out = Vec::new();
-    for rule in REGISTRY {
+    for rule in REGISTRY.iter().filter(|r| select(r)) {
         let mut sink = Sink {
             rule,
             out: &mut out,

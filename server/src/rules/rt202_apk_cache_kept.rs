@@ -39,6 +39,19 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         let stage = cx.model.stage_of_item(i.index);
+        // With a cache mount on /var/cache/apk the index stays out of the layer.
+        let cache_mounted = i.onbuild_target().flags.iter().any(|f| {
+            f.name == "mount"
+                && f.part("type").and_then(|p| p.value.as_deref()) == Some("cache")
+                && ["target", "dst", "destination"].iter().any(|k| {
+                    f.part(k)
+                        .and_then(|p| p.value.as_deref())
+                        .is_some_and(|t| t.trim_end_matches('/') == "/var/cache/apk")
+                })
+        });
+        if cache_mounted {
+            continue;
+        }
         let cmds = cx.model.commands_of(i.index);
         let cleaned = cmds.iter().any(|c| {
             c.program() == Some("rm")

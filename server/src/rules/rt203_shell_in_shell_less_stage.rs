@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for (s, rt) in cx.runtimes.iter().enumerate() {
+    for (s, rt) in cx.runtimes().iter().enumerate() {
         if !rt.shell_less() {
             continue;
         }
@@ -37,7 +37,20 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             .base
             .expanded
             .clone();
+        // A SHELL instruction (e.g. `SHELL ["/busybox/sh", "-c"]` on distroless :debug)
+        // provides the shell for everything after it.
+        let mut chain = vec![s];
+        chain.extend(cx.model.ancestors(s));
+        let shell_from = chain
+            .iter()
+            .flat_map(|&st| cx.stage_instrs(st))
+            .filter(|i| i.ins.keyword == Keyword::Shell)
+            .map(|i| i.index)
+            .min();
         for i in cx.stage_instrs(s) {
+            if shell_from.is_some_and(|k| k < i.index) {
+                break;
+            }
             let ins = i.ins;
             match (&ins.keyword, &ins.args) {
                 (Keyword::Run, args) if !matches!(args, Args::Exec(_)) => {

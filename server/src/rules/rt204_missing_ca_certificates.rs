@@ -52,7 +52,7 @@ pub fn donor(cx: &Ctx<'_>, fin: usize, has: impl Fn(usize) -> bool) -> Option<St
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(fin) = cx.final_stage() else { return };
-    let Some(rt) = cx.runtimes.get(fin) else {
+    let Some(rt) = cx.runtimes().get(fin) else {
         return;
     };
     if !rt.shell_less() || rt.ca_certificates != Tri::No || cx.ci_only() || !cx.builds_go() {
@@ -76,7 +76,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             "该镜像中没有 CA 证书，应用发起的 HTTPS 请求会报“x509: certificate signed by unknown authority”；请从构建阶段复制 `/etc/ssl/certs/ca-certificates.crt`"
         ),
     );
-    if let Some(name) = donor(cx, fin, |s| cx.runtimes[s].ca_certificates.yes()) {
+    if let Some(name) = donor(cx, fin, |s| cx.runtimes()[s].ca_certificates.yes()) {
         let end = from.start + from.len;
         let nl = if cx.text[..end].ends_with('\n') {
             ""

@@ -31,7 +31,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(fin) = cx.final_stage() else { return };
-    let Some(rt) = cx.runtimes.get(fin) else {
+    let Some(rt) = cx.runtimes().get(fin) else {
         return;
     };
     let Some(tz_item) = rt.tz_env else { return };
@@ -39,7 +39,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     let embedded = cx
-        .go
+        .go()
         .iter()
         .any(|g| g.tags().iter().any(|t| t == "timetzdata"));
     if embedded {
@@ -81,7 +81,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             "设置了 `TZ`，但该镜像中没有 `/usr/share/zoneinfo`：Go 会悄悄退回到 UTC；请从构建阶段复制 zoneinfo，或使用 `-tags timetzdata` 构建"
         ),
     );
-    if let Some(name) = donor(cx, fin, |s| cx.runtimes[s].zoneinfo.yes()) {
+    if let Some(name) = donor(cx, fin, |s| cx.runtimes()[s].zoneinfo.yes()) {
         let st = &cx.model.stages[fin];
         let Some(from) = cx.tree.instr_at(st.item) else {
             return;

@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for (s, rt) in cx.runtimes.iter().enumerate() {
+    for (s, rt) in cx.runtimes().iter().enumerate() {
         if !rt.scratch || rt.passwd != Tri::No {
             continue;
         }

@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for (s, rt) in cx.runtimes.iter().enumerate() {
+    for (s, rt) in cx.runtimes().iter().enumerate() {
         for i in cx.stage_instrs(s) {
             let Args::Healthcheck(h) = &i.ins.args else {
                 continue;

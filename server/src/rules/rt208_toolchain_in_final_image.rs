@@ -49,7 +49,7 @@ const BUILD_TOOLS: &[&str] = &[
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(fin) = cx.final_stage() else { return };
-    let Some(rt) = cx.runtimes.get(fin) else {
+    let Some(rt) = cx.runtimes().get(fin) else {
         return;
     };
     // A final stage that is a Go toolchain is either GO101's case (it builds the app)
@@ -60,42 +60,31 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if cx.ci_only() {
         return;
     }
+    // A build-environment image (its command is a shell or a build tool) needs its tools.
+    let build_env = cx.stage_instrs(fin).any(|i| {
+        matches!(i.ins.keyword, Keyword::Cmd | Keyword::Entrypoint)
+            && i.ins
+                .args
+                .words()
+                .first()
+                .or(match &i.ins.args {
+                    Args::Shell(w) => Some(w),
+                    _ => None,
+                })
+                .is_some_and(|w| {
+                    let first = w.text.split_whitespace().next().unwrap_or("");
+                    let prog = first.rsplit('/').next().unwrap_or(first);
+                    matches!(prog, "sh" | "bash" | "ash" | "make" | "gcc" | "go")
+                })
+    });
+    if build_env {
+        return;
+    }
     for p in &rt.installed {
         if !BUILD_TOOLS.contains(&p.name.as_str()) {
             continue;
         }
-        // Removed again in the same RUN: an explicit `apk del gcc`, or a virtual
-        // package (`apk add --virtual .deps gcc …`) that is deleted later.
-        let Some(run) = cx.tree.instr_at(p.item) else {
-            continue;
-        };
-        let cmds = cx.model.commands_of(run.index);
-        let deleted: Vec<&str> = cmds
-            .iter()
-            .filter(|c| matches!(c.program(), Some("apk" | "apt-get" | "apt")))
-            .filter(|c| {
-                c.args()
-                    .iter()
-                    .any(|a| matches!(a.text.as_str(), "del" | "purge" | "remove"))
-            })
-            .flat_map(|c| c.args().iter().map(|a| a.text.as_str()))
-            .collect();
-        let removed = deleted.contains(&p.name.as_str())
-            || cmds.iter().any(|c| {
-                let args = c.args();
-                let in_this = args.iter().any(|a| a.range == p.range);
-                let group = args.iter().enumerate().find_map(|(k, a)| {
-                    if a.text == "--virtual" || a.text == "-t" {
-                        args.get(k + 1).map(|n| n.text.as_str())
-                    } else {
-                        a.text.strip_prefix("--virtual=")
-                    }
-                });
-                in_this && group.is_some_and(|g| deleted.contains(&g))
-            });
-        if removed {
-            continue;
-        }
+        // Packages installed and deleted again in one RUN are not in `installed`.
         sink.report(
             p.range.clone(),
             text!(

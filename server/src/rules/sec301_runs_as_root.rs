@@ -43,7 +43,7 @@ const ROOT_BY_DESIGN: &[&str] = &[
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(fin) = cx.final_stage() else { return };
-    let Some(rt) = cx.runtimes.get(fin) else {
+    let Some(rt) = cx.runtimes().get(fin) else {
         return;
     };
     if rt.runs_as_root() != Tri::Yes || cx.ci_only() {
@@ -52,7 +52,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let mut chain = vec![fin];
     chain.extend(cx.model.ancestors(fin));
     let by_design = chain.iter().any(|&s| {
-        cx.runtimes[s]
+        cx.runtimes()[s]
             .installed
             .iter()
             .any(|p| ROOT_BY_DESIGN.contains(&p.name.as_str()))
@@ -86,11 +86,11 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let ships_binary = cx.model.refs.iter().any(|r| {
         chain.contains(&r.in_stage)
             && r.kind == RefKind::CopyFrom
-            && matches!(r.target, RefTarget::Stage(s) if cx.go.iter().any(|g| g.stage == s && g.verb.compiles()))
-    }) || cx.go.iter().any(|g| chain.contains(&g.stage) && g.verb.compiles());
+            && matches!(r.target, RefTarget::Stage(s) if cx.go().iter().any(|g| g.stage == s && g.verb.compiles()))
+    }) || cx.go().iter().any(|g| chain.contains(&g.stage) && g.verb.compiles());
     let artifacts = rt.scratch && !runs && !ships_binary;
     let builds_app = cx
-        .go
+        .go()
         .iter()
         .any(|g| chain.contains(&g.stage) && g.verb.compiles() && !g.onbuild);
     let toolchain_image = rt.go_toolchain.yes() && !runs && !builds_app;

@@ -237,7 +237,8 @@ fn verb_of(cmd: &SimpleCommand) -> Option<(GoVerb, usize)> {
 
 /// Whether a command is the go tool.
 pub fn is_go(cmd: &SimpleCommand) -> bool {
-    matches!(cmd.program(), Some("go"))
+    // tonistiigi/xx's `xx-go` wraps go for cross-compiling.
+    matches!(cmd.program(), Some("go" | "xx-go"))
 }
 
 /// A parsed `go …` command line: verb, verb range, flags, package arguments.

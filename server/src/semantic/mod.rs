@@ -358,7 +358,22 @@ fn from_stage(text: &str, _tree: &SyntaxTree, m: &Model, i: InstrRef<'_>) -> Sta
             .as_deref()
             .is_some_and(|n| n.eq_ignore_ascii_case(lookup))
     });
-    let image = if stage_parent.is_some() {
+    // A `${X/a/b}` style modifier is not expanded here: the name is not known.
+    let complex = vars::scan(&raw, 0, '\\').iter().any(|r| {
+        let after = &raw[r.name_range.end.min(raw.len())..];
+        r.has_modifier
+            && !["-", ":-", "+", ":+"]
+                .iter()
+                .any(|op| after.starts_with(op))
+    }) || vars::scan(&raw, 0, '\\').iter().any(|r| {
+        m.global_args.iter().any(|d| {
+            d.name == r.name
+                && d.value
+                    .as_deref()
+                    .is_some_and(|v| v.contains("${") && v.contains('/'))
+        })
+    });
+    let image = if stage_parent.is_some() || complex {
         None
     } else {
         ImageRef::parse(&expanded)

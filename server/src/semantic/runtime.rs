@@ -152,6 +152,43 @@ fn package_names(c: &SimpleCommand) -> Option<Vec<(String, Range<usize>)>> {
     )
 }
 
+/// Ranges of the package words a RUN installs and deletes again in the same RUN: an
+/// explicit `apk del gcc`, or a virtual package (`apk add --virtual .deps gcc …` and
+/// later `apk del .deps`).
+pub fn removed_in_same_run(cmds: &[SimpleCommand]) -> Vec<Range<usize>> {
+    let deleted: Vec<&str> = cmds
+        .iter()
+        .filter(|c| matches!(c.program(), Some("apk" | "apt-get" | "apt")))
+        .filter(|c| {
+            c.args()
+                .iter()
+                .any(|a| matches!(a.text.as_str(), "del" | "purge" | "remove"))
+        })
+        .flat_map(|c| c.args().iter().map(|a| a.text.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    for c in cmds {
+        let Some(pkgs) = package_names(c) else {
+            continue;
+        };
+        let args = c.args();
+        let group = args.iter().enumerate().find_map(|(k, a)| {
+            if a.text == "--virtual" || a.text == "-t" {
+                args.get(k + 1).map(|n| n.text.as_str())
+            } else {
+                a.text.strip_prefix("--virtual=")
+            }
+        });
+        let group_deleted = group.is_some_and(|g| deleted.contains(&g));
+        for (name, range) in pkgs {
+            if group_deleted || deleted.contains(&name.as_str()) {
+                out.push(range);
+            }
+        }
+    }
+    out
+}
+
 /// Whether a RUN downloads and unpacks a Go toolchain tarball (`go1.22.linux-amd64.tar.gz`).
 fn installs_go_tarball(cmds: &[SimpleCommand]) -> bool {
     cmds.iter().any(|c| {
@@ -188,9 +225,14 @@ pub fn runtimes(tree: &SyntaxTree, model: &Model) -> Vec<Runtime> {
             match ins.keyword {
                 Keyword::Run => {
                     let cmds = model.commands_of(k);
+                    let removed = removed_in_same_run(cmds);
                     for c in cmds {
                         if let Some(pkgs) = package_names(c) {
                             for (name, range) in pkgs {
+                                // Installed and deleted in one RUN: never in the image.
+                                if removed.iter().any(|r| r.start == range.start) {
+                                    continue;
+                                }
                                 let n = name.as_str();
                                 if C_COMPILERS.contains(&n) {
                                     rt.c_compiler = Tri::Yes;
