@@ -181,6 +181,15 @@ async fn diagnostics_hover_and_code_actions() {
         .iter()
         .any(|x| x["kind"] == "source.fixAll.dockwise"));
 
+    // A changed go.mod or .dockerignore refreshes the diagnostics.
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": "file:///nonexistent-dockwise-test/go.mod", "type": 2}]}),
+    )
+    .await;
+    let again = c.diagnostics(URI, 1).await;
+    assert_eq!(again.len(), diags.len());
+
     // Switching the language live.
     c.notify(
         "workspace/didChangeConfiguration",

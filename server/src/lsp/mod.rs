@@ -295,6 +295,36 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn initialized(&self, _: InitializedParams) {
+        // Files beside the Dockerfile change what the rules say: watch them.
+        let watchers = [
+            "**/go.mod",
+            "**/go.sum",
+            "**/.dockerignore",
+            "**/*.dockerignore",
+            "**/dockwise.toml",
+            "**/.dockwise.toml",
+        ]
+        .iter()
+        .map(|g| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(g.to_string()),
+            kind: None,
+        })
+        .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: "dockwise-watch".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        // A client that cannot register watchers still works; it just does not refresh.
+        let _ = self.client.register_capability(vec![registration]).await;
+    }
+
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        self.refresh_all().await;
+    }
+
     async fn shutdown(&self) -> Result<()> {
         Ok(())
     }
