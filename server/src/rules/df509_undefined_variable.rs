@@ -215,9 +215,11 @@ fn invalid_defaults(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 && m.global_args.iter().any(|d| {
                     d.name == r.name
                         && d.item < st.item
+                        // An ARG without a default expands to nothing unless
+                        // `--build-arg` sets it: BuildKit warns about that too.
                         && d.value
                             .as_deref()
-                            .is_some_and(|v| vars::scan(v, 0, '\\').iter().all(|x| simple(x, v)))
+                            .is_none_or(|v| vars::scan(v, 0, '\\').iter().all(|x| simple(x, v)))
                 })
         });
         if !resolvable || refs.is_empty() {
@@ -232,15 +234,20 @@ fn invalid_defaults(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 && !r.repository.is_empty()
         });
         if !valid {
-            sink.report(
-                st.base.range.clone(),
+            let msg = if e.trim().is_empty() {
+                text!(
+                    "with the global `ARG` defaults this image name is empty: the build fails unless every build passes `--build-arg`; give the `ARG` a default",
+                    "按全局 `ARG` 的默认值，此镜像名为空：除非每次构建都传入 `--build-arg`，否则构建会失败；请为该 `ARG` 设置默认值"
+                )
+            } else {
                 text!(
                     "with the global `ARG` defaults this image name becomes `{}`, which is not a valid image",
                     "按全局 `ARG` 的默认值，此镜像名会变成 `{}`，这不是有效的镜像名",
                     e
-                ),
-            )
-            .with_peer("InvalidDefaultArgInFrom");
+                )
+            };
+            sink.report(st.base.range.clone(), msg)
+                .with_peer("InvalidDefaultArgInFrom");
         }
     }
 }
