@@ -7,6 +7,7 @@ pub mod cli;
 pub mod context;
 pub mod document;
 pub mod i18n;
+pub mod ide;
 pub mod lsp;
 pub mod rules;
 pub mod semantic;

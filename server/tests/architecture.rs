@@ -10,6 +10,7 @@ const CORE: &[&str] = &[
     "rules",
     "i18n",
     "context",
+    "ide",
     "document.rs",
 ];
 const FORBIDDEN: &[&str] = &[

@@ -276,6 +276,15 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(
+                        ["-", "$", "{", "=", ":"]
+                            .iter()
+                            .map(|c| c.to_string())
+                            .collect(),
+                    ),
+                    ..CompletionOptions::default()
+                }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
@@ -413,7 +422,7 @@ impl LanguageServer for Backend {
         if let Some(i) = tree.instructions().find(|i| {
             i.abs(i.ins.keyword_span).contains(&offset) || i.abs(i.ins.keyword_span).end == offset
         }) {
-            if let Some(text) = keyword_doc(i.ins.keyword, s.shown.lang()) {
+            if let Some(text) = crate::ide::keyword_doc(i.ins.keyword, s.shown.lang()) {
                 return Ok(Some(Hover {
                     contents: HoverContents::Markup(MarkupContent {
                         kind: MarkupKind::Markdown,
@@ -424,6 +433,52 @@ impl LanguageServer for Backend {
             }
         }
         Ok(None)
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri;
+        let pos = params.text_document_position.position;
+        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let s = read_settings(&self.settings);
+        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), s.encoding);
+        let items =
+            crate::ide::completion::complete(doc.text(), doc.tree(), offset, s.shown.lang());
+        let out = items
+            .into_iter()
+            .map(|i| {
+                use crate::ide::completion::ItemKind as K;
+                let range = range_of(&doc, &(i.replace_from..offset), s.encoding);
+                CompletionItem {
+                    label: i.label.clone(),
+                    kind: Some(match i.kind {
+                        K::Keyword => CompletionItemKind::KEYWORD,
+                        K::Flag => CompletionItemKind::PROPERTY,
+                        K::Stage => CompletionItemKind::REFERENCE,
+                        K::Image => CompletionItemKind::MODULE,
+                        K::Variable => CompletionItemKind::VARIABLE,
+                        K::Value => CompletionItemKind::VALUE,
+                    }),
+                    detail: i.detail.clone(),
+                    documentation: i
+                        .doc
+                        .as_ref()
+                        .map(|d| Documentation::String(s.shown.text(d))),
+                    insert_text_format: Some(if i.snippet {
+                        InsertTextFormat::SNIPPET
+                    } else {
+                        InsertTextFormat::PLAIN_TEXT
+                    }),
+                    text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
+                        range,
+                        i.insert.clone().unwrap_or_else(|| i.label.clone()),
+                    ))),
+                    ..CompletionItem::default()
+                }
+            })
+            .collect();
+        Ok(Some(CompletionResponse::Array(out)))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -504,50 +559,6 @@ fn hover_text(rule: &rules::Rule, lang: Lang) -> String {
         "**{} {}** — {}\n\n{}\n\n**{why}:** {}\n\n**{fix}:** {}",
         rule.code, rule.name, d.summary, d.what, d.why, d.fix
     )
-}
-
-/// One line on what an instruction does.
-fn keyword_doc(k: crate::syntax::Keyword, lang: Lang) -> Option<&'static str> {
-    use crate::syntax::Keyword::*;
-    Some(match (k, lang) {
-        (From, Lang::En) => "starts a build stage from a base image (`FROM image AS name`).",
-        (From, Lang::Zh) => "以某个基础镜像开始一个构建阶段（`FROM 镜像 AS 名称`）。",
-        (Run, Lang::En) => "runs a command while building the image and commits the result as a layer.",
-        (Run, Lang::Zh) => "在构建镜像时执行命令，并把结果提交为一层。",
-        (Copy, Lang::En) => "copies files from the build context or another stage (`--from`) into the image.",
-        (Copy, Lang::Zh) => "把构建上下文或其他阶段（`--from`）中的文件复制到镜像里。",
-        (Add, Lang::En) => "like COPY, but also fetches URLs and unpacks local archives; prefer COPY.",
-        (Add, Lang::Zh) => "与 COPY 类似，但还会下载 URL、解压本地归档文件；一般应优先使用 COPY。",
-        (Cmd, Lang::En) => "the default command of the container; use the JSON (exec) form.",
-        (Cmd, Lang::Zh) => "容器的默认命令；请使用 JSON（exec）形式。",
-        (Entrypoint, Lang::En) => "the executable the container runs; CMD supplies its default arguments.",
-        (Entrypoint, Lang::Zh) => "容器运行的可执行程序；CMD 为它提供默认参数。",
-        (Env, Lang::En) => "sets environment variables for later instructions and the running container.",
-        (Env, Lang::Zh) => "设置环境变量，后续指令和运行中的容器都能看到。",
-        (Arg, Lang::En) => "declares a build argument (`--build-arg`); before FROM it is only visible in FROM lines.",
-        (Arg, Lang::Zh) => "声明构建参数（`--build-arg`）；写在 FROM 之前时只在 FROM 行中可见。",
-        (Workdir, Lang::En) => "sets the working directory; use an absolute path.",
-        (Workdir, Lang::Zh) => "设置工作目录；请使用绝对路径。",
-        (User, Lang::En) => "sets the user the container runs as; use a non-root user.",
-        (User, Lang::Zh) => "设置容器运行时使用的用户；请使用非 root 用户。",
-        (Expose, Lang::En) => "documents the ports the app listens on; publishing happens with `docker run -p`.",
-        (Expose, Lang::Zh) => "声明应用监听的端口；真正发布端口要用 `docker run -p`。",
-        (Label, Lang::En) => "adds metadata to the image (`org.opencontainers.image.*`).",
-        (Label, Lang::Zh) => "为镜像添加元数据（`org.opencontainers.image.*`）。",
-        (Healthcheck, Lang::En) => "tells Docker how to check that the container still works.",
-        (Healthcheck, Lang::Zh) => "告诉 Docker 如何检查容器是否仍在正常工作。",
-        (Shell, Lang::En) => "changes the shell used by shell-form RUN, CMD and ENTRYPOINT.",
-        (Shell, Lang::Zh) => "更改 shell 形式的 RUN、CMD 和 ENTRYPOINT 所用的 shell。",
-        (Volume, Lang::En) => "declares a mount point for data that outlives the container.",
-        (Volume, Lang::Zh) => "声明一个挂载点，用于保存比容器生命周期更长的数据。",
-        (Stopsignal, Lang::En) => "the signal that stops the container (default SIGTERM).",
-        (Stopsignal, Lang::Zh) => "停止容器时发送的信号（默认 SIGTERM）。",
-        (Onbuild, Lang::En) => "an instruction that runs when another image is built FROM this one.",
-        (Onbuild, Lang::Zh) => "当其他镜像以本镜像为基础构建时才执行的指令。",
-        (Maintainer, Lang::En) => "deprecated: use `LABEL org.opencontainers.image.authors`.",
-        (Maintainer, Lang::Zh) => "已弃用：请使用 `LABEL org.opencontainers.image.authors`。",
-        (Unknown, _) => return None,
-    })
 }
 
 /// Serves the language server on stdin/stdout until the client exits.

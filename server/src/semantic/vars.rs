@@ -149,8 +149,9 @@ fn apply(r: &VarRef, body: &str, escape: char, lookup: &dyn Fn(&str) -> Option<S
     if !r.has_modifier {
         return value.unwrap_or_default();
     }
-    // body = ${NAME<op>word}
-    let inner = &body[2 + r.name.len()..body.len().saturating_sub(1)];
+    // body = ${NAME<op>word} — or unterminated (`${NAME:-x` at the end of the text).
+    let inner = body.get(2 + r.name.len()..).unwrap_or("");
+    let inner = inner.strip_suffix('}').unwrap_or(inner);
     let (colon, rest) = match inner.strip_prefix(':') {
         Some(r) => (true, r),
         None => (false, inner),
@@ -205,5 +206,9 @@ mod tests {
         assert_eq!(expand("${U:-x}${E:-y}${E-z}", '\\', &look), "xy");
         assert_eq!(expand("${V:+set}", '\\', &look), "set");
         assert_eq!(expand("'$V' \"$V\"", '\\', &look), "$V 1.22");
+        // Found by fuzzing: an unterminated reference ending in a multi-byte character.
+        assert_eq!(expand("${V:-中", '\\', &look), "1.22");
+        assert_eq!(expand("${U:-中", '\\', &look), "中");
+        assert_eq!(expand("${VPNKIT_VERSION\u{fffd}", '\\', &look), "");
     }
 }
