@@ -361,3 +361,64 @@ async fn unknown_documents_and_bad_positions_do_not_crash() {
     let r = c.request("shutdown", json!(null)).await;
     assert!(r.get("error").is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outline_folding_definition_and_references() {
+    let mut c = Client::start(json!({"capabilities": {}})).await;
+    c.notify("textDocument/didOpen", open(TEXT, 1)).await;
+    let _ = c.diagnostics(URI, 1).await;
+    let doc = json!({"uri": URI});
+
+    let s = c
+        .request("textDocument/documentSymbol", json!({"textDocument": doc}))
+        .await;
+    let syms = s["result"].as_array().expect("symbols");
+    let names: Vec<&str> = syms.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{s}");
+    assert_eq!(names[0], "build");
+    assert_eq!(syms[0]["children"].as_array().unwrap().len(), 3, "{s}");
+
+    let f = c
+        .request("textDocument/foldingRange", json!({"textDocument": doc}))
+        .await;
+    let folds = f["result"].as_array().expect("folds");
+    assert!(
+        folds
+            .iter()
+            .any(|r| r["startLine"] == 0 && r["endLine"] == 3),
+        "{f}"
+    );
+
+    // `build` in `COPY --from=build` (line 5) goes to `AS build` on line 0.
+    let d = c
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": doc, "position": {"line": 5, "character": 14}}),
+        )
+        .await;
+    assert_eq!(
+        d["result"]["range"],
+        json!({"start": {"line": 0, "character": 20}, "end": {"line": 0, "character": 25}}),
+        "{d}"
+    );
+    let r = c
+        .request(
+            "textDocument/references",
+            json!({"textDocument": doc, "position": {"line": 0, "character": 22},
+                   "context": {"includeDeclaration": false}}),
+        )
+        .await;
+    let refs = r["result"].as_array().expect("refs");
+    assert_eq!(refs.len(), 1, "{r}");
+    assert_eq!(
+        refs[0]["range"]["start"],
+        json!({"line": 5, "character": 12})
+    );
+    let h = c
+        .request(
+            "textDocument/documentHighlight",
+            json!({"textDocument": doc, "position": {"line": 0, "character": 22}}),
+        )
+        .await;
+    assert_eq!(h["result"].as_array().map(Vec::len), Some(2), "{h}");
+}

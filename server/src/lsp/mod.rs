@@ -276,6 +276,11 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(
                         ["-", "$", "{", "=", ":"]
@@ -433,6 +438,143 @@ impl LanguageServer for Backend {
             }
         }
         Ok(None)
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let enc = read_settings(&self.settings).encoding;
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        let syms = crate::ide::navigation::symbols(doc.text(), doc.tree(), &model);
+        fn conv(
+            doc: &Document,
+            s: crate::ide::navigation::Symbol,
+            enc: PositionEncoding,
+            top: bool,
+        ) -> DocumentSymbol {
+            #[allow(deprecated)]
+            DocumentSymbol {
+                name: s.name,
+                detail: Some(s.detail),
+                kind: if top {
+                    SymbolKind::MODULE
+                } else {
+                    SymbolKind::FUNCTION
+                },
+                tags: None,
+                deprecated: None,
+                range: range_of(doc, &s.range, enc),
+                selection_range: range_of(doc, &s.selection, enc),
+                children: Some(
+                    s.children
+                        .into_iter()
+                        .map(|c| conv(doc, c, enc, false))
+                        .collect(),
+                ),
+            }
+        }
+        Ok(Some(DocumentSymbolResponse::Nested(
+            syms.into_iter().map(|s| conv(&doc, s, enc, true)).collect(),
+        )))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        let mut out: Vec<FoldingRange> =
+            crate::ide::navigation::folding(doc.text(), doc.tree(), &model)
+                .into_iter()
+                .map(|r| {
+                    let start = doc.line_of(r.start) as u32;
+                    let end_off = doc
+                        .text()
+                        .get(..r.end)
+                        .map_or(r.end, |t| t.trim_end().len());
+                    let end = doc.line_of(end_off) as u32;
+                    FoldingRange {
+                        start_line: start,
+                        end_line: end,
+                        ..FoldingRange::default()
+                    }
+                })
+                .filter(|f| f.end_line > f.start_line)
+                .collect();
+        out.sort_by_key(|f| (f.start_line, f.end_line));
+        out.dedup_by_key(|f| (f.start_line, f.end_line));
+        Ok(Some(out))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let pos = params.text_document_position_params.position;
+        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let enc = read_settings(&self.settings).encoding;
+        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), enc);
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        Ok(
+            crate::ide::navigation::definition(doc.tree(), &model, offset).map(|r| {
+                GotoDefinitionResponse::Scalar(Location::new(uri.clone(), range_of(&doc, &r, enc)))
+            }),
+        )
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let uri = params.text_document_position.text_document.uri;
+        let pos = params.text_document_position.position;
+        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let enc = read_settings(&self.settings).encoding;
+        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), enc);
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        let refs = crate::ide::navigation::references(doc.tree(), &model, offset);
+        let skip_decl = !params.context.include_declaration;
+        let def = crate::ide::navigation::definition(doc.tree(), &model, offset);
+        Ok(Some(
+            refs.into_iter()
+                .filter(|r| !(skip_decl && Some(r) == def.as_ref()))
+                .map(|r| Location::new(uri.clone(), range_of(&doc, &r, enc)))
+                .collect(),
+        ))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let pos = params.text_document_position_params.position;
+        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let enc = read_settings(&self.settings).encoding;
+        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), enc);
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        let def = crate::ide::navigation::definition(doc.tree(), &model, offset);
+        Ok(Some(
+            crate::ide::navigation::references(doc.tree(), &model, offset)
+                .into_iter()
+                .map(|r| DocumentHighlight {
+                    kind: Some(if Some(&r) == def.as_ref() {
+                        DocumentHighlightKind::WRITE
+                    } else {
+                        DocumentHighlightKind::READ
+                    }),
+                    range: range_of(&doc, &r, enc),
+                })
+                .collect(),
+        ))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
