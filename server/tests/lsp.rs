@@ -421,4 +421,38 @@ async fn outline_folding_definition_and_references() {
         )
         .await;
     assert_eq!(h["result"].as_array().map(Vec::len), Some(2), "{h}");
+
+    let p = c
+        .request(
+            "textDocument/prepareRename",
+            json!({"textDocument": doc, "position": {"line": 5, "character": 14}}),
+        )
+        .await;
+    assert_eq!(
+        p["result"]["start"],
+        json!({"line": 5, "character": 12}),
+        "{p}"
+    );
+    let r = c
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": doc, "position": {"line": 5, "character": 14}, "newName": "compile"}),
+        )
+        .await;
+    let edits = r["result"]["changes"][URI].as_array().expect("edits");
+    assert_eq!(edits.len(), 2, "{r}");
+    assert!(edits.iter().all(|e| e["newText"] == "compile"));
+    let bad = c
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": doc, "position": {"line": 5, "character": 14}, "newName": "Not Valid"}),
+        )
+        .await;
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("stage name"),
+        "{bad}"
+    );
 }

@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use crate::i18n::Text;
 use crate::semantic::{Model, RefTarget};
 use crate::syntax::{Keyword, NodeKind, SyntaxTree};
 
@@ -194,6 +195,134 @@ pub fn references(tree: &SyntaxTree, model: &Model, offset: usize) -> Vec<Range<
     }
 }
 
+/// The edits that rename the stage or variable under the cursor to `new_name`: every
+/// occurrence whose text is the old name (numeric `--from=0` references stay as they are).
+pub fn rename(
+    text: &str,
+    tree: &SyntaxTree,
+    model: &Model,
+    offset: usize,
+    new_name: &str,
+) -> Result<Vec<Range<usize>>, Text> {
+    let Some(target) = target_at(tree, model, offset) else {
+        return Err(crate::text!(
+            "Only stage names and ARG/ENV variables can be renamed.",
+            "只能重命名阶段名和 ARG/ENV 变量。"
+        ));
+    };
+    let new = new_name.trim();
+    let old = match &target {
+        Target::Stage(s) => {
+            let valid = new.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && new
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c));
+            if !valid {
+                return Err(crate::text!(
+                    "`{}` is not a valid stage name: use a lower-case letter followed by letters, digits, `-`, `_` or `.`.",
+                    "`{}` 不是合法的阶段名：须以小写字母开头，后面只能是小写字母、数字、`-`、`_` 或 `.`。",
+                    new
+                ));
+            }
+            if model.stages.iter().any(|st| {
+                st.index != *s
+                    && st
+                        .name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(new))
+            }) {
+                return Err(crate::text!(
+                    "Another stage is already named `{}`.",
+                    "已经有一个阶段叫 `{}` 了。",
+                    new
+                ));
+            }
+            model
+                .stages
+                .get(*s)
+                .and_then(|st| st.name.clone())
+                .unwrap_or_default()
+        }
+        Target::Variable { name, .. } => {
+            let valid = new
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && new.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                return Err(crate::text!(
+                    "`{}` is not a valid variable name: use letters, digits and `_`, not starting with a digit.",
+                    "`{}` 不是合法的变量名：只能由字母、数字和 `_` 组成，且不能以数字开头。",
+                    new
+                ));
+            }
+            name.clone()
+        }
+    };
+    if old.is_empty() {
+        return Err(crate::text!(
+            "This stage has no name to rename; add `AS name` to its FROM first.",
+            "这个阶段没有名字可改；先在 FROM 后加上 `AS 名字`。"
+        ));
+    }
+    if let Target::Stage(_) = target {
+        return Ok(references(tree, model, offset)
+            .into_iter()
+            .filter(|r| {
+                text.get(r.clone())
+                    .is_some_and(|t| t.eq_ignore_ascii_case(&old))
+            })
+            .collect());
+    }
+    // A variable: every definition and use of the name in the file, so that inheritance
+    // (a stage's bare `ARG X` taking the global default) keeps working after the rename.
+    let builtin = |n: &str| {
+        crate::semantic::PLATFORM_ARGS.contains(&n) || crate::semantic::PROXY_ARGS.contains(&n)
+    };
+    if builtin(&old) || builtin(new) {
+        return Err(crate::text!(
+            "`{}` is one of BuildKit's predefined build arguments; renaming to or from it changes what the build sees.",
+            "`{}` 是 BuildKit 预定义的构建参数，改成它或把它改掉都会改变构建拿到的值。",
+            if builtin(&old) { old.as_str() } else { new }
+        ));
+    }
+    let defs: Vec<_> = model
+        .global_args
+        .iter()
+        .chain(model.stages.iter().flat_map(|s| s.defs.iter()))
+        .collect();
+    if !defs.iter().any(|d| d.name == old) {
+        return Err(crate::text!(
+            "`{}` is not defined in this Dockerfile (it comes from the base image or the environment), so it cannot be renamed here.",
+            "`{}` 不是在这个 Dockerfile 里定义的（来自基础镜像或外部环境），无法在这里重命名。",
+            old
+        ));
+    }
+    if defs.iter().any(|d| d.name == new) || model.uses.iter().any(|u| u.var.name == new) {
+        return Err(crate::text!(
+            "`{}` is already used in this Dockerfile; renaming would merge two variables.",
+            "这个 Dockerfile 里已经有 `{}` 了，重命名会把两个变量混为一个。",
+            new
+        ));
+    }
+    let mut out: Vec<Range<usize>> = defs
+        .iter()
+        .filter(|d| d.name == old)
+        .map(|d| d.name_range.clone())
+        .chain(
+            model
+                .uses
+                .iter()
+                .filter(|u| u.var.name == old)
+                .map(|u| u.var.name_range.clone()),
+        )
+        .filter(|r| text.get(r.clone()) == Some(old.as_str()))
+        .collect();
+    out.sort_by_key(|r| r.start);
+    out.dedup();
+    Ok(out)
+}
+
 /// Keyword of the instruction holding `offset`, for hover fallbacks.
 pub fn keyword_at(tree: &SyntaxTree, offset: usize) -> Option<Keyword> {
     let i = tree.instr_at(tree.item_at(offset)?)?;
@@ -221,5 +350,35 @@ mod tests {
         assert_eq!(d.start, text.find("ARG GO\n").unwrap() + 4);
         assert_eq!(symbols(text, &tree, &m).len(), 2);
         assert!(!folding(text, &tree, &m).is_empty());
+    }
+
+    #[test]
+    fn rename_keeps_meaning() {
+        let text = "ARG GO=1.22\nFROM golang:${GO} AS build\nARG GO\nRUN echo $GO\nFROM alpine:3.20\nCOPY --from=build /x /x\nCOPY --from=0 /y /y\n";
+        let tree = parse(text);
+        let m = crate::semantic::analyze(text, &tree);
+        let apply = |edits: Vec<Range<usize>>, new: &str| {
+            let mut t = text.to_string();
+            for r in edits.into_iter().rev() {
+                t.replace_range(r, new);
+            }
+            t
+        };
+        let at = |needle: &str| text.find(needle).unwrap() + 1;
+        let e = rename(text, &tree, &m, at("build /x"), "compile").unwrap();
+        let out = apply(e, "compile");
+        assert!(
+            out.contains("AS compile\n") && out.contains("--from=compile /x"),
+            "{out}"
+        );
+        assert!(out.contains("--from=0 /y"), "{out}");
+        // Renaming the RUN's $GO renames the global ARG too: the stage still inherits 1.22.
+        let e = rename(text, &tree, &m, at("$GO"), "GO_VERSION").unwrap();
+        let out = apply(e, "GO_VERSION");
+        assert_eq!(out.matches("GO_VERSION").count(), 4, "{out}");
+        assert!(!out.contains("GO ") && !out.contains("$GO\n"), "{out}");
+        assert!(rename(text, &tree, &m, at("build /x"), "Bad Name").is_err());
+        assert!(rename(text, &tree, &m, at("$GO"), "TARGETARCH").is_err());
+        assert!(rename(text, &tree, &m, at("alpine"), "x").is_err());
     }
 }

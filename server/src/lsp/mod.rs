@@ -281,6 +281,10 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(
                         ["-", "$", "{", "=", ":"]
@@ -575,6 +579,58 @@ impl LanguageServer for Backend {
                 })
                 .collect(),
         ))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let enc = read_settings(&self.settings).encoding;
+        let pos = params.position;
+        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), enc);
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        Ok(
+            crate::ide::navigation::references(doc.tree(), &model, offset)
+                .into_iter()
+                .find(|r| r.start <= offset && offset <= r.end)
+                .map(|r| PrepareRenameResponse::Range(range_of(&doc, &r, enc))),
+        )
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri;
+        let pos = params.text_document_position.position;
+        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let s = read_settings(&self.settings);
+        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), s.encoding);
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        match crate::ide::navigation::rename(
+            doc.text(),
+            doc.tree(),
+            &model,
+            offset,
+            &params.new_name,
+        ) {
+            Ok(ranges) => {
+                let new = params.new_name.trim().to_string();
+                let edits = ranges
+                    .into_iter()
+                    .map(|r| TextEdit::new(range_of(&doc, &r, s.encoding), new.clone()))
+                    .collect();
+                Ok(Some(WorkspaceEdit {
+                    changes: Some([(uri, edits)].into_iter().collect()),
+                    ..WorkspaceEdit::default()
+                }))
+            }
+            Err(why) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                s.shown.text(&why),
+            )),
+        }
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
