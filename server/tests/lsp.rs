@@ -455,4 +455,40 @@ async fn outline_folding_definition_and_references() {
             .contains("stage name"),
         "{bad}"
     );
+
+    let l = c
+        .request("textDocument/documentLink", json!({"textDocument": doc}))
+        .await;
+    let links: Vec<&str> = l["result"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .map(|l| l["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "https://hub.docker.com/_/golang",
+            "https://hub.docker.com/_/alpine"
+        ],
+        "{l}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inlay_hints_show_expanded_images() {
+    let mut c = Client::start(json!({"capabilities": {}})).await;
+    let text = "ARG GO=1.22\nFROM golang:${GO}-alpine AS build\nRUN true\n";
+    c.notify("textDocument/didOpen", open(text, 1)).await;
+    let _ = c.diagnostics(URI, 1).await;
+    let h = c
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 0}}}),
+        )
+        .await;
+    let hints = h["result"].as_array().expect("hints");
+    assert_eq!(hints.len(), 1, "{h}");
+    assert_eq!(hints[0]["label"], "= golang:1.22-alpine");
+    assert_eq!(hints[0]["position"], json!({"line": 1, "character": 24}));
 }

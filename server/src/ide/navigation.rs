@@ -323,6 +323,53 @@ pub fn rename(
     Ok(out)
 }
 
+/// Inlay hints: the value a FROM's image takes once its ARGs are expanded
+/// (`FROM golang:${GO}` → `golang:1.22`). `(offset, label)`.
+pub fn inlay_hints(model: &Model) -> Vec<(usize, String)> {
+    model
+        .stages
+        .iter()
+        .filter(|st| st.base.raw != st.base.expanded && !st.base.expanded.is_empty())
+        .map(|st| (st.base.range.end, format!("= {}", st.base.expanded)))
+        .collect()
+}
+
+/// Links from each FROM's image to its page on the registry, for the registries whose
+/// page address follows from the reference.
+pub fn image_links(model: &Model) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    for st in &model.stages {
+        if st.base.stage.is_some() || st.base.raw != st.base.expanded {
+            continue;
+        }
+        let Some(img) = &st.base.image else { continue };
+        let repo = img.repository.as_str();
+        let url = match img.registry.as_deref() {
+            None | Some("docker.io") | Some("index.docker.io") | Some("registry-1.docker.io") => {
+                match repo.strip_prefix("library/") {
+                    Some(official) => format!("https://hub.docker.com/_/{official}"),
+                    None if !repo.contains('/') => format!("https://hub.docker.com/_/{repo}"),
+                    None => format!("https://hub.docker.com/r/{repo}"),
+                }
+            }
+            Some("ghcr.io") => format!("https://ghcr.io/{repo}"),
+            Some("quay.io") => format!("https://quay.io/repository/{repo}"),
+            Some("mcr.microsoft.com") => format!("https://mcr.microsoft.com/artifact/mar/{repo}"),
+            Some("gcr.io") => format!("https://gcr.io/{repo}"),
+            Some("cgr.dev") => match repo.strip_prefix("chainguard/") {
+                Some(name) => {
+                    format!("https://images.chainguard.dev/directory/image/{name}/overview")
+                }
+                None => continue,
+            },
+            Some("public.ecr.aws") => format!("https://gallery.ecr.aws/{repo}"),
+            Some(_) => continue,
+        };
+        out.push((st.base.range.clone(), url));
+    }
+    out
+}
+
 /// Keyword of the instruction holding `offset`, for hover fallbacks.
 pub fn keyword_at(tree: &SyntaxTree, offset: usize) -> Option<Keyword> {
     let i = tree.instr_at(tree.item_at(offset)?)?;
@@ -350,6 +397,26 @@ mod tests {
         assert_eq!(d.start, text.find("ARG GO\n").unwrap() + 4);
         assert_eq!(symbols(text, &tree, &m).len(), 2);
         assert!(!folding(text, &tree, &m).is_empty());
+    }
+
+    #[test]
+    fn hints_and_links() {
+        let text = "ARG GO=1.22\nFROM golang:${GO}-alpine AS build\nFROM gcr.io/distroless/static-debian12\nFROM build\nFROM ghcr.io/acme/tool:1\nFROM registry.example.com/x:1\nFROM bitnami/git\n";
+        let tree = parse(text);
+        let m = crate::semantic::analyze(text, &tree);
+        let hints = inlay_hints(&m);
+        assert_eq!(hints.len(), 1);
+        assert_eq!(hints[0].1, "= golang:1.22-alpine");
+        assert_eq!(hints[0].0, text.find(" AS build").unwrap());
+        let links: Vec<String> = image_links(&m).into_iter().map(|l| l.1).collect();
+        assert_eq!(
+            links,
+            [
+                "https://gcr.io/distroless/static-debian12",
+                "https://ghcr.io/acme/tool",
+                "https://hub.docker.com/r/bitnami/git",
+            ]
+        );
     }
 
     #[test]

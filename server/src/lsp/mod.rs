@@ -281,6 +281,11 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                }),
                 rename_provider: Some(OneOf::Right(RenameOptions {
                     prepare_provider: Some(true),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
@@ -631,6 +636,51 @@ impl LanguageServer for Backend {
                 s.shown.text(&why),
             )),
         }
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let enc = read_settings(&self.settings).encoding;
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        Ok(Some(
+            crate::ide::navigation::inlay_hints(&model)
+                .into_iter()
+                .map(|(at, label)| InlayHint {
+                    position: lsp_pos(doc.position_of(at, enc)),
+                    label: InlayHintLabel::String(label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: Some(false),
+                    data: None,
+                })
+                .filter(|h| h.position >= params.range.start && h.position <= params.range.end)
+                .collect(),
+        ))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let enc = read_settings(&self.settings).encoding;
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        Ok(Some(
+            crate::ide::navigation::image_links(&model)
+                .into_iter()
+                .filter_map(|(r, url)| {
+                    Some(DocumentLink {
+                        range: range_of(&doc, &r, enc),
+                        target: Some(Uri::from_str(&url).ok()?),
+                        tooltip: None,
+                        data: None,
+                    })
+                })
+                .collect(),
+        ))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
