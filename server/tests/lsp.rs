@@ -80,6 +80,7 @@ impl Client {
                 let rid = m["id"].clone();
                 self.send(json!({"jsonrpc": "2.0", "id": rid, "result": null}))
                     .await;
+                self.pending.push(m);
                 continue;
             }
             self.pending.push(m);
@@ -491,4 +492,76 @@ async fn inlay_hints_show_expanded_images() {
     assert_eq!(hints.len(), 1, "{h}");
     assert_eq!(hints[0]["label"], "= golang:1.22-alpine");
     assert_eq!(hints[0]["position"], json!({"line": 1, "character": 24}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_diagnostics_when_the_client_asks_for_them() {
+    let mut c = Client::start(json!({"capabilities": {"textDocument": {"diagnostic": {}}}})).await;
+    c.notify("textDocument/didOpen", open(TEXT, 1)).await;
+    let r = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    assert_eq!(r["result"]["kind"], "full", "{r}");
+    let codes: Vec<&str> = r["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"GO102") && codes.contains(&"DF507"),
+        "{codes:?}"
+    );
+    // Settings changed: the client is told to pull again instead of being pushed to.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"language": "zh"}}),
+    )
+    .await;
+    let _ = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}),
+        )
+        .await;
+    let _ = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}),
+        )
+        .await;
+    assert!(
+        c.pending
+            .iter()
+            .any(|m| m["method"] == "workspace/diagnostic/refresh"),
+        "{:?}",
+        c.pending
+    );
+    assert!(
+        !c.pending
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        "pushed although the client pulls: {:?}",
+        c.pending
+    );
+    let r = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let df507 = r["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "DF507")
+        .cloned()
+        .unwrap();
+    assert!(
+        df507["message"].as_str().unwrap().contains("信号"),
+        "{df507}"
+    );
 }

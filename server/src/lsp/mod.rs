@@ -50,6 +50,8 @@ struct Settings {
     config: Config,
     /// The client's locale, used when the language setting is `auto`.
     locale_lang: Lang,
+    /// The client pulls diagnostics (`textDocument/diagnostic`); we do not push them.
+    pull: bool,
 }
 
 pub struct Backend {
@@ -202,6 +204,7 @@ impl Backend {
                 shown: Shown::One(Lang::En),
                 config: Config::default(),
                 locale_lang: Lang::En,
+                pull: false,
             })),
         }
     }
@@ -213,6 +216,9 @@ impl Backend {
             return;
         };
         let settings = read_settings(&self.settings);
+        if settings.pull {
+            return;
+        }
         let version = snapshot.version();
         let u = uri.clone();
         let s = settings.clone();
@@ -234,6 +240,11 @@ impl Backend {
     }
 
     async fn refresh_all(&self) {
+        if read_settings(&self.settings).pull {
+            // The client asks again when told that what it holds is stale.
+            let _ = self.client.workspace_diagnostic_refresh().await;
+            return;
+        }
         let uris: Vec<Uri> = self.docs.iter().map(|e| e.key().clone()).collect();
         for u in uris {
             self.refresh(u).await;
@@ -259,12 +270,18 @@ impl LanguageServer for Backend {
             } else {
                 PositionEncoding::Utf16
             };
+            s.pull = params
+                .capabilities
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.diagnostic.is_some());
             s.locale_lang = params.locale.as_deref().map_or(Lang::En, Lang::from_locale);
             s.shown = Shown::One(s.locale_lang);
             if let Some(o) = &params.initialization_options {
                 apply_options(&mut s, o);
             }
         }
+        let pull = read_settings(&self.settings).pull;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(if utf8 {
@@ -276,6 +293,14 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("dockwise".to_string()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    })
+                }),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
@@ -680,6 +705,42 @@ impl LanguageServer for Backend {
                     })
                 })
                 .collect(),
+        ))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let empty = || {
+            DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+                RelatedFullDocumentDiagnosticReport::default(),
+            ))
+        };
+        let Some(snapshot) = self.docs.get(&uri).map(|d| d.clone()) else {
+            return Ok(empty());
+        };
+        let s = read_settings(&self.settings);
+        let u = uri.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            analyze(&snapshot, &u, &s.config)
+                .iter()
+                .map(|d| to_lsp(&snapshot, &u, d, &s))
+                .collect::<Vec<_>>()
+        })
+        .await;
+        let Ok(items) = result else {
+            return Ok(empty());
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
         ))
     }
 
