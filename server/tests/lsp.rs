@@ -565,3 +565,30 @@ async fn pull_diagnostics_when_the_client_asks_for_them() {
         "{df507}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formatting_returns_layout_edits() {
+    let mut c = Client::start(json!({"capabilities": {}})).await;
+    c.notify(
+        "textDocument/didOpen",
+        open("from alpine:3.20  \nrun true", 1),
+    )
+    .await;
+    let _ = c.diagnostics(URI, 1).await;
+    let r = c
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": URI}, "options": {"tabSize": 4, "insertSpaces": true}}),
+        )
+        .await;
+    let edits = r["result"].as_array().expect("edits");
+    let texts: Vec<&str> = edits
+        .iter()
+        .map(|e| e["newText"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["FROM", "", "RUN", "\n"], "{r}");
+    assert_eq!(
+        edits[1]["range"],
+        json!({"start": {"line": 0, "character": 16}, "end": {"line": 0, "character": 18}})
+    );
+}

@@ -35,6 +35,9 @@ enum Command {
     Check(CheckArgs),
     /// Apply the fixes of the findings (safe ones only unless --unsafe).
     Fix(FixArgs),
+    /// Format Dockerfiles: upper-case keywords, continuation indentation, no trailing
+    /// whitespace. Never changes what the file builds.
+    Fmt(FmtArgs),
     /// Explain a rule: what it flags, why, an example and its fix.
     Explain(ExplainArgs),
     /// List every rule.
@@ -61,6 +64,18 @@ struct RulesArgs {
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     format: ListFormat,
     /// Language: en or zh (default: from the environment).
+    #[arg(long)]
+    lang: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct FmtArgs {
+    /// Files or directories; `-` reads standard input and prints the result.
+    paths: Vec<PathBuf>,
+    /// Only report the files that are not formatted (exit 1 if any).
+    #[arg(long)]
+    check: bool,
+    /// Language of the messages: en or zh.
     #[arg(long)]
     lang: Option<String>,
 }
@@ -226,6 +241,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => run_check(args),
         Some(Command::Fix(args)) => run_fix(args),
+        Some(Command::Fmt(args)) => run_fmt(args),
         Some(Command::Explain(args)) => run_explain(args),
         Some(Command::Rules(args)) => run_rules(args),
         // No command (or `--stdio`): the language server on stdin/stdout.
@@ -564,6 +580,78 @@ fn run_fix(args: FixArgs) -> ExitCode {
     if !errors.is_empty() {
         ExitCode::from(2)
     } else if args.check && changed_files > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_fmt(args: FmtArgs) -> ExitCode {
+    let lang = match parse_lang(&args.lang) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let mut errors = Vec::new();
+    let inputs = collect_inputs(&args.paths, "<stdin>", lang, &mut errors);
+    let mut unformatted = 0;
+    for (name, path, r) in inputs {
+        let bytes = match r {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push((name, e));
+                continue;
+            }
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            let msg = match lang {
+                Lang::En => "not valid UTF-8; left unchanged",
+                Lang::Zh => "不是有效的 UTF-8，未做修改",
+            };
+            errors.push((name, msg.to_string()));
+            continue;
+        };
+        let tree = syntax::parse(&text);
+        let out = match crate::ide::format::formatted(&text, &tree) {
+            Ok(o) => o,
+            Err(_) => {
+                let msg = match lang {
+                    Lang::En => "left unchanged: formatting would have changed what it builds (please report this file)",
+                    Lang::Zh => "未做修改：格式化会改变构建结果（请把这个文件报告给我们）",
+                };
+                errors.push((name, msg.to_string()));
+                continue;
+            }
+        };
+        match path {
+            None if !args.check => emit(&out),
+            _ if out == text => {}
+            None => unformatted += 1,
+            Some(p) => {
+                unformatted += 1;
+                if args.check {
+                    let msg = match lang {
+                        Lang::En => format!("{name}: not formatted"),
+                        Lang::Zh => format!("{name}：格式不规范"),
+                    };
+                    eprintln!("{msg}");
+                } else if let Err(e) = std::fs::write(&p, out.as_bytes()) {
+                    errors.push((name, e.to_string()));
+                } else {
+                    let msg = match lang {
+                        Lang::En => format!("{name}: formatted"),
+                        Lang::Zh => format!("{name}：已格式化"),
+                    };
+                    eprintln!("{msg}");
+                }
+            }
+        }
+    }
+    for (p, e) in &errors {
+        eprintln!("dockwise: {p}: {e}");
+    }
+    if !errors.is_empty() {
+        ExitCode::from(2)
+    } else if args.check && unformatted > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

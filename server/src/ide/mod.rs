@@ -2,6 +2,7 @@
 //! Architecture invariant: no I/O here; the LSP layer converts positions and types.
 
 pub mod completion;
+pub mod format;
 pub mod navigation;
 
 use crate::i18n::Lang;

@@ -307,6 +307,7 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
                 document_link_provider: Some(DocumentLinkOptions {
                     resolve_provider: Some(false),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
@@ -742,6 +743,29 @@ impl LanguageServer for Backend {
                 },
             }),
         ))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let s = read_settings(&self.settings);
+        match crate::ide::format::format(doc.text(), doc.tree()) {
+            Ok(edits) => Ok(Some(
+                edits
+                    .into_iter()
+                    .map(|(r, new)| TextEdit::new(range_of(&doc, &r, s.encoding), new))
+                    .collect(),
+            )),
+            Err(_) => {
+                let msg = s.shown.text(&crate::text!(
+                    "dockwise did not format this file: the layout change would have changed what it builds.",
+                    "dockwise 没有格式化这个文件：调整格式会改变构建结果。"
+                ));
+                self.client.show_message(MessageType::WARNING, msg).await;
+                Ok(None)
+            }
+        }
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
