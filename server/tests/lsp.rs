@@ -592,3 +592,33 @@ async fn formatting_returns_layout_edits() {
         json!({"start": {"line": 0, "character": 16}, "end": {"line": 0, "character": 18}})
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn image_and_go_hovers_follow_the_language_setting() {
+    let mut c =
+        Client::start(json!({"capabilities": {}, "initializationOptions": {"language": "en"}}))
+            .await;
+    c.notify("textDocument/didOpen", open(TEXT, 1)).await;
+    let _ = c.diagnostics(URI, 1).await;
+    let hover = |line: u32, character: u32| json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}});
+    // The base image of the build stage: what is inside it.
+    let h = c.request("textDocument/hover", hover(0, 7)).await;
+    let v = h["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(v.contains("CA certificates") && v.contains("glibc"), "{h}");
+    // `-ldflags="-s` → the linker flag.
+    let h = c.request("textDocument/hover", hover(3, 38)).await;
+    let v = h["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(v.starts_with("**`-s`**"), "{h}");
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"language": "zh"}}),
+    )
+    .await;
+    let _ = c.diagnostics(URI, 1).await;
+    let h = c.request("textDocument/hover", hover(0, 7)).await;
+    let v = h["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(v.contains("CA 证书"), "{h}");
+    let h = c.request("textDocument/hover", hover(3, 6)).await;
+    let v = h["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(v.contains("CGO_ENABLED") && v.contains("可选值"), "{h}");
+}

@@ -3,6 +3,7 @@
 
 pub mod completion;
 pub mod format;
+pub mod hover;
 pub mod navigation;
 
 use crate::i18n::Lang;

@@ -434,45 +434,63 @@ impl LanguageServer for Backend {
         let s = read_settings(&self.settings);
         let offset = doc.offset_of(DocPos::new(pos.line, pos.character), s.encoding);
         let findings = analyze(&doc, &uri, &s.config);
+        let shown = |f: &dyn Fn(Lang) -> Option<String>| match s.shown {
+            Shown::Both => match (f(Lang::En), f(Lang::Zh)) {
+                (Some(en), Some(zh)) => Some(format!("{en}\n\n---\n\n{zh}")),
+                (a, b) => a.or(b),
+            },
+            Shown::One(l) => f(l),
+        };
+        let mut parts: Vec<String> = Vec::new();
+        let mut range: Option<std::ops::Range<usize>> = None;
         // Over a finding: the rule's explanation.
         if let Some(d) = findings
             .iter()
             .find(|d| d.range.start <= offset && offset <= d.range.end)
         {
             if let Some(rule) = rules::rule(d.code) {
-                let md = match s.shown {
-                    Shown::Both => format!(
-                        "{}\n\n---\n\n{}",
-                        hover_text(rule, Lang::En),
-                        hover_text(rule, Lang::Zh)
-                    ),
-                    Shown::One(l) => hover_text(rule, l),
-                };
-                return Ok(Some(Hover {
-                    contents: HoverContents::Markup(MarkupContent {
-                        kind: MarkupKind::Markdown,
-                        value: md,
-                    }),
-                    range: Some(range_of(&doc, &d.range, s.encoding)),
-                }));
+                if let Some(t) = shown(&|l| Some(hover_text(rule, l))) {
+                    parts.push(t);
+                    range = Some(d.range.clone());
+                }
             }
+        }
+        // What is under the cursor: image, stage, variable, flag, Go flag or variable.
+        let tree = doc.tree();
+        let model = crate::semantic::analyze(doc.text(), tree);
+        let mut what_range =
+            crate::ide::hover::hover(doc.text(), tree, &model, offset, Lang::En).map(|(r, _)| r);
+        if let Some(t) = shown(&|l| {
+            crate::ide::hover::hover(doc.text(), tree, &model, offset, l).map(|(_, t)| t)
+        }) {
+            parts.push(t);
         }
         // Over an instruction keyword: what it does.
-        let tree = doc.tree();
-        if let Some(i) = tree.instructions().find(|i| {
-            i.abs(i.ins.keyword_span).contains(&offset) || i.abs(i.ins.keyword_span).end == offset
-        }) {
-            if let Some(text) = crate::ide::keyword_doc(i.ins.keyword, s.shown.lang()) {
-                return Ok(Some(Hover {
-                    contents: HoverContents::Markup(MarkupContent {
-                        kind: MarkupKind::Markdown,
-                        value: format!("**{}** — {}", i.ins.keyword.as_str(), text),
-                    }),
-                    range: Some(range_of(&doc, &i.abs(i.ins.keyword_span), s.encoding)),
-                }));
+        if parts.is_empty() {
+            if let Some(i) = tree.instructions().find(|i| {
+                i.abs(i.ins.keyword_span).contains(&offset)
+                    || i.abs(i.ins.keyword_span).end == offset
+            }) {
+                let k = i.ins.keyword;
+                if let Some(t) = shown(&|l| {
+                    crate::ide::keyword_doc(k, l).map(|d| format!("**{}** — {}", k.as_str(), d))
+                }) {
+                    parts.push(t);
+                    what_range = Some(i.abs(i.ins.keyword_span));
+                }
             }
         }
-        Ok(None)
+        if parts.is_empty() {
+            return Ok(None);
+        }
+        let r = range.or(what_range).unwrap_or(offset..offset);
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: parts.join("\n\n---\n\n"),
+            }),
+            range: Some(range_of(&doc, &r, s.encoding)),
+        }))
     }
 
     async fn document_symbol(
