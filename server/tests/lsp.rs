@@ -196,6 +196,13 @@ async fn diagnostics_hover_and_code_actions() {
     assert!(actions
         .iter()
         .any(|x| x["kind"] == "source.fixAll.dockwise"));
+    let ignore = actions
+        .iter()
+        .find(|x| x["title"] == "在这条指令上忽略 DF507")
+        .expect("an ignore action");
+    let edit = &ignore["edit"]["changes"][URI][0];
+    assert_eq!(edit["newText"], "# dockwise: ignore=DF507\n");
+    assert_eq!(edit["range"]["start"], json!({"line": 7, "character": 0}));
 
     // A changed go.mod or .dockerignore refreshes the diagnostics.
     c.notify(

@@ -848,9 +848,34 @@ impl LanguageServer for Backend {
         );
         let findings = analyze(&doc, &uri, &s.config);
         let mut out: CodeActionResponse = Vec::new();
+        let mut ignores: Vec<CodeActionOrCommand> = Vec::new();
         for d in &findings {
             if d.range.end < start || d.range.start > end {
                 continue;
+            }
+            if let Some((r, new)) =
+                rules::suppress::ignore_edit(doc.text(), doc.tree(), d.range.start, d.code)
+            {
+                let mut changes = std::collections::HashMap::new();
+                changes.insert(
+                    uri.clone(),
+                    vec![TextEdit::new(range_of(&doc, &r, s.encoding), new)],
+                );
+                let title = match s.shown.lang() {
+                    Lang::En => format!("Ignore {} on this instruction", d.code),
+                    Lang::Zh => format!("在这条指令上忽略 {}", d.code),
+                };
+                ignores.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title,
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![to_lsp(&doc, &uri, d, &s)]),
+                    edit: Some(WorkspaceEdit {
+                        changes: Some(changes),
+                        ..WorkspaceEdit::default()
+                    }),
+                    is_preferred: Some(false),
+                    ..CodeAction::default()
+                }));
             }
             let Some(fix) = &d.fix else { continue };
             if fix.edits.is_empty() {
@@ -875,6 +900,7 @@ impl LanguageServer for Backend {
                 ..CodeAction::default()
             }));
         }
+        out.extend(ignores);
         // Fix all safe findings at once.
         let (ctx, name) = context_of(&uri);
         let fixed = rules::fix::fix_in(doc.text(), &s.config, false, ctx.as_ref(), &name);

@@ -59,6 +59,52 @@ pub(crate) fn parse_comment(line: &str) -> Option<(Source, bool, Vec<String>)> {
     Some((source, global, names(list)))
 }
 
+/// The edit that silences `code` on the instruction holding byte `offset`: a
+/// `# dockwise: ignore=CODE` line above it, or `,CODE` added to such a line already there.
+/// `None` when `offset` is not inside an instruction.
+pub fn ignore_edit(
+    text: &str,
+    tree: &SyntaxTree,
+    offset: usize,
+    code: &str,
+) -> Option<(Range<usize>, String)> {
+    let i = tree.instr_at(tree.item_at(offset)?)?;
+    let start = i.range().start;
+    let line_start = text.get(..start)?.rfind(['\n', '\r']).map_or(0, |p| p + 1);
+    let kw = i.abs(i.ins.keyword_span).start;
+    let indent = text
+        .get(line_start..kw)
+        .filter(|w| w.chars().all(|c| c == ' ' || c == '\t'))
+        .unwrap_or("");
+    // The line above, when it is already a dockwise ignore comment.
+    if line_start > 0 {
+        let above_end = line_start
+            - if text[..line_start].ends_with("\r\n") {
+                2
+            } else {
+                1
+            };
+        let above_start = text[..above_end].rfind(['\n', '\r']).map_or(0, |p| p + 1);
+        let above = &text[above_start..above_end];
+        if let Some((Source::Dockwise, false, list)) = parse_comment(above) {
+            if list.iter().any(|n| n.eq_ignore_ascii_case(code)) {
+                return None;
+            }
+            let at = above.find("ignore=")? + "ignore=".len();
+            let end = above[at..]
+                .find(char::is_whitespace)
+                .map_or(above.len(), |p| at + p);
+            let pos = above_start + end;
+            return Some((pos..pos, format!(",{code}")));
+        }
+    }
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    Some((
+        line_start..line_start,
+        format!("{indent}# dockwise: ignore={code}{eol}"),
+    ))
+}
+
 impl Suppressions {
     pub fn collect(text: &str, tree: &SyntaxTree) -> Suppressions {
         let mut s = Suppressions::default();
@@ -134,6 +180,52 @@ fn is_buildkit_name(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && !s.starts_with("DL")
         && !s.starts_with("SC")
+}
+
+#[cfg(test)]
+mod ignore_edit_tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    fn apply(text: &str, code: &str, at: &str) -> Option<String> {
+        let tree = parse(text);
+        let (r, new) = ignore_edit(text, &tree, text.find(at).unwrap(), code)?;
+        let mut t = text.to_string();
+        t.replace_range(r, &new);
+        Some(t)
+    }
+
+    #[test]
+    fn adds_or_extends_the_comment() {
+        assert_eq!(
+            apply("FROM alpine\n  CMD x\n", "DF507", "x").unwrap(),
+            "FROM alpine\n  # dockwise: ignore=DF507\n  CMD x\n"
+        );
+        assert_eq!(
+            apply(
+                "FROM a\r\n# dockwise: ignore=RT201 pinned upstream\r\nCMD x\r\n",
+                "DF507",
+                "x"
+            )
+            .unwrap(),
+            "FROM a\r\n# dockwise: ignore=RT201,DF507 pinned upstream\r\nCMD x\r\n"
+        );
+        assert_eq!(
+            apply("FROM a\n# dockwise: ignore=DF507\nCMD x\n", "DF507", "x"),
+            None
+        );
+        assert_eq!(apply("# just a comment\n", "DF507", "just"), None);
+    }
+
+    #[test]
+    fn the_comment_really_silences() {
+        let text = "FROM alpine:3.20\nCMD /app\n";
+        let before = crate::rules::check(text, &parse(text), &crate::rules::Config::default());
+        assert!(before.diagnostics.iter().any(|d| d.code == "DF507"));
+        let after = apply(text, "DF507", "/app").unwrap();
+        let r = crate::rules::check(&after, &parse(&after), &crate::rules::Config::default());
+        assert!(!r.diagnostics.iter().any(|d| d.code == "DF507"), "{after}");
+    }
 }
 
 #[cfg(test)]
