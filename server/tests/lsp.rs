@@ -629,3 +629,48 @@ async fn image_and_go_hovers_follow_the_language_setting() {
     let v = h["result"]["contents"]["value"].as_str().unwrap_or("");
     assert!(v.contains("CGO_ENABLED") && v.contains("可选值"), "{h}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn semantic_tokens_decode_to_the_right_spans() {
+    let mut c = Client::start(json!({"capabilities": {}})).await;
+    c.notify("textDocument/didOpen", open(TEXT, 1)).await;
+    let _ = c.diagnostics(URI, 1).await;
+    let r = c
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let data: Vec<u64> = r["result"]["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(data.len() % 5, 0);
+    // Decode to (line, start, length, type, modifiers).
+    let (mut line, mut col) = (0, 0);
+    let mut toks = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            col = 0;
+        }
+        line += t[0];
+        col += t[1];
+        toks.push((line, col, t[2], t[3], t[4]));
+    }
+    // keyword=0, namespace=2, type=3; declaration modifier = 1.
+    assert_eq!(toks[0], (0, 0, 4, 0, 0), "{toks:?}");
+    assert!(
+        toks.contains(&(0, 5, 11, 3, 0)),
+        "golang:1.22 as a type: {toks:?}"
+    );
+    assert!(
+        toks.contains(&(0, 20, 5, 2, 1)),
+        "AS build declares: {toks:?}"
+    );
+    assert!(
+        toks.contains(&(5, 12, 5, 2, 0)),
+        "--from=build refers: {toks:?}"
+    );
+}

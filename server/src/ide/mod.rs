@@ -5,6 +5,7 @@ pub mod completion;
 pub mod format;
 pub mod hover;
 pub mod navigation;
+pub mod tokens;
 
 use crate::i18n::Lang;
 

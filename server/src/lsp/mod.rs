@@ -307,6 +307,22 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: crate::ide::tokens::LEGEND
+                                    .iter()
+                                    .map(|t| SemanticTokenType::new(t))
+                                    .collect(),
+                                token_modifiers: vec![SemanticTokenModifier::DECLARATION],
+                            },
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            work_done_progress_options: WorkDoneProgressOptions::default(),
+                        },
+                    ),
+                ),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_link_provider: Some(DocumentLinkOptions {
                     resolve_provider: Some(false),
@@ -784,6 +800,45 @@ impl LanguageServer for Backend {
                 Ok(None)
             }
         }
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+            return Ok(None);
+        };
+        let enc = read_settings(&self.settings).encoding;
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        let mut data = Vec::new();
+        let (mut line, mut col) = (0u32, 0u32);
+        for t in crate::ide::tokens::tokens(doc.text(), doc.tree(), &model) {
+            let a = doc.position_of(t.range.start, enc);
+            let b = doc.position_of(t.range.end, enc);
+            if a.line != b.line || b.character <= a.character {
+                continue;
+            }
+            let delta_line = a.line - line;
+            let delta_start = if delta_line == 0 {
+                a.character - col
+            } else {
+                a.character
+            };
+            data.push(SemanticToken {
+                delta_line,
+                delta_start,
+                length: b.character - a.character,
+                token_type: t.kind as u32,
+                token_modifiers_bitset: u32::from(t.declaration),
+            });
+            line = a.line;
+            col = a.character;
+        }
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: None,
+            data,
+        })))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
