@@ -19,6 +19,8 @@ impl Client {
         let (client_side, server_side) = tokio::io::duplex(1 << 20);
         let (sr, sw) = tokio::io::split(server_side);
         let (service, socket) = dockwise::lsp::service();
+        // The same input path as `dockwise --stdio`.
+        let sr = dockwise::lsp::sanitized(sr);
         tokio::spawn(async move {
             Server::new(sr, sw, socket)
                 .concurrency_level(32)
@@ -42,6 +44,13 @@ impl Client {
         let body = msg.to_string();
         let frame = format!("Content-Length: {}\r\n\r\n{}", body.len(), body);
         self.write.write_all(frame.as_bytes()).await.unwrap();
+        self.write.flush().await.unwrap();
+    }
+
+    async fn send_raw(&mut self, body: &[u8]) {
+        let head = format!("Content-Length: {}\r\n\r\n", body.len());
+        self.write.write_all(head.as_bytes()).await.unwrap();
+        self.write.write_all(body).await.unwrap();
         self.write.flush().await.unwrap();
     }
 
@@ -673,4 +682,67 @@ async fn semantic_tokens_decode_to_the_right_spans() {
         toks.contains(&(5, 12, 5, 2, 0)),
         "--from=build refers: {toks:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abuse_invalid_utf8_huge_documents_and_cancellation() {
+    let mut c = Client::start(json!({"capabilities": {}})).await;
+    // A frame whose body is not UTF-8: the server answers or drops it, and keeps serving.
+    c.send_raw(b"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"file:///x\",\"languageId\":\"dockerfile\",\"version\":1,\"text\":\"FROM \xff\xfe\"}}}")
+        .await;
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}),
+        )
+        .await;
+    assert!(h.get("result").is_some() || h.get("error").is_some(), "{h}");
+
+    // A 10 MiB document: opened, edited, hovered; one informational diagnostic says it is
+    // not checked.
+    let big = "RUN echo hello world and some more text to make the line longer\n".repeat(170_000);
+    assert!(big.len() > 10 << 20);
+    c.notify("textDocument/didOpen", open(&big, 1)).await;
+    let d = c.diagnostics(URI, 1).await;
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["severity"], 3);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 100000, "character": 0}, "end": {"line": 100000, "character": 3}}, "text": "run"}
+        ]}),
+    )
+    .await;
+    let _ = c.diagnostics(URI, 2).await;
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 100000, "character": 1}}),
+        )
+        .await;
+    assert!(h.get("error").is_none(), "{h}");
+
+    // Cancelling a request: answered (result or RequestCancelled), and the server goes on.
+    let id = c.next_id;
+    c.next_id += 1;
+    c.send(
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/semanticTokens/full",
+                  "params": {"textDocument": {"uri": URI}}}),
+    )
+    .await;
+    c.notify("$/cancelRequest", json!({"id": id})).await;
+    loop {
+        let m = tokio::time::timeout(Duration::from_secs(60), c.recv())
+            .await
+            .expect("an answer to the cancelled request");
+        if m.get("id") == Some(&json!(id)) {
+            assert!(
+                m.get("result").is_some() || m["error"]["code"] == -32800,
+                "{m}"
+            );
+            break;
+        }
+    }
+    let r = c.request("shutdown", json!(null)).await;
+    assert!(r.get("error").is_none(), "{r}");
 }

@@ -151,11 +151,41 @@ fn config_for(uri: &Uri, settings: &Config) -> Config {
     c
 }
 
+/// Documents larger than this are edited, outlined and hovered but not checked: no real
+/// Dockerfile comes near it, and checking a generated monster would stall the editor.
+const MAX_CHECKED_BYTES: usize = 2 << 20;
+
 /// Runs the rules on a snapshot (blocking work).
 fn analyze(doc: &Document, uri: &Uri, config: &Config) -> Vec<Finding> {
+    if doc.text().len() > MAX_CHECKED_BYTES {
+        return Vec::new();
+    }
     let (ctx, name) = context_of(uri);
     let config = config_for(uri, config);
     rules::check_in(doc.text(), doc.tree(), &config, ctx.as_ref(), &name).diagnostics
+}
+
+/// The diagnostics of a snapshot, as the client sees them.
+fn lsp_diagnostics(doc: &Document, uri: &Uri, s: &Settings) -> Vec<Diagnostic> {
+    if doc.text().len() > MAX_CHECKED_BYTES {
+        let mb = doc.text().len() as f64 / (1 << 20) as f64;
+        let msg = crate::text!(
+            "This file is {:.1} MiB; dockwise checks Dockerfiles up to 2 MiB, so it is not checked.",
+            "这个文件有 {:.1} MiB；dockwise 只检查 2 MiB 以内的 Dockerfile，因此没有检查它。",
+            mb
+        );
+        return vec![Diagnostic {
+            range: Range::new(Position::new(0, 0), Position::new(0, 0)),
+            severity: Some(DiagnosticSeverity::INFORMATION),
+            source: Some("dockwise".to_string()),
+            message: s.shown.text(&msg),
+            ..Diagnostic::default()
+        }];
+    }
+    analyze(doc, uri, &s.config)
+        .iter()
+        .map(|d| to_lsp(doc, uri, d, s))
+        .collect()
 }
 
 fn to_lsp(doc: &Document, uri: &Uri, d: &Finding, s: &Settings) -> Diagnostic {
@@ -222,14 +252,7 @@ impl Backend {
         let version = snapshot.version();
         let u = uri.clone();
         let s = settings.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            let findings = analyze(&snapshot, &u, &s.config);
-            findings
-                .iter()
-                .map(|d| to_lsp(&snapshot, &u, d, &s))
-                .collect::<Vec<_>>()
-        })
-        .await;
+        let result = tokio::task::spawn_blocking(move || lsp_diagnostics(&snapshot, &u, &s)).await;
         let Ok(diags) = result else { return };
         let current = self.docs.get(&uri).map(|d| d.version());
         if current == Some(version) {
@@ -758,13 +781,7 @@ impl LanguageServer for Backend {
         };
         let s = read_settings(&self.settings);
         let u = uri.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            analyze(&snapshot, &u, &s.config)
-                .iter()
-                .map(|d| to_lsp(&snapshot, &u, d, &s))
-                .collect::<Vec<_>>()
-        })
-        .await;
+        let result = tokio::task::spawn_blocking(move || lsp_diagnostics(&snapshot, &u, &s)).await;
         let Ok(items) = result else {
             return Ok(empty());
         };
@@ -1008,12 +1025,69 @@ pub fn run_stdio() -> std::process::ExitCode {
     };
     rt.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        Server::new(sanitized(tokio::io::stdin()), tokio::io::stdout(), socket)
             .concurrency_level(32)
             .serve(service)
             .await;
     });
     std::process::ExitCode::SUCCESS
+}
+
+/// Re-frames the client's messages so that a body with invalid UTF-8 arrives with its
+/// bad bytes replaced (U+FFFD) instead of stopping the server: tower-lsp-server's decoder
+/// ends the input stream on the first such frame.
+pub fn sanitized<R>(input: R) -> tokio::io::DuplexStream
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+{
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    let (server_side, mut feed) = tokio::io::duplex(1 << 20);
+    tokio::spawn(async move {
+        let mut r = tokio::io::BufReader::new(input);
+        loop {
+            // Headers: lines up to an empty one.
+            let mut len: Option<u64> = None;
+            let mut saw_header = false;
+            loop {
+                let mut line = Vec::new();
+                match r.read_until(b'\n', &mut line).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {}
+                }
+                let l = String::from_utf8_lossy(&line);
+                let l = l.trim();
+                if l.is_empty() {
+                    if saw_header {
+                        break;
+                    }
+                    continue;
+                }
+                saw_header = true;
+                if let Some((k, v)) = l.split_once(':') {
+                    if k.trim().eq_ignore_ascii_case("content-length") {
+                        len = v.trim().parse().ok();
+                    }
+                }
+            }
+            let Some(len) = len else { continue };
+            let mut body = Vec::new();
+            match (&mut r).take(len).read_to_end(&mut body).await {
+                Ok(n) if n as u64 == len => {}
+                _ => return,
+            }
+            let body = match String::from_utf8(body) {
+                Ok(s) => s,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            };
+            let head = format!("Content-Length: {}\r\n\r\n", body.len());
+            if feed.write_all(head.as_bytes()).await.is_err()
+                || feed.write_all(body.as_bytes()).await.is_err()
+            {
+                return;
+            }
+        }
+    });
+    server_side
 }
 
 /// The service, for in-process tests over any byte stream.
