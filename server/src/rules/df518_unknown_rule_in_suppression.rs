@@ -60,7 +60,7 @@ fn known(source: Source, name: &str) -> bool {
     match source {
         Source::Dockwise => super::rule_for_name(name).is_some() || all,
         Source::Hadolint => {
-            let (p, n) = name.split_at(name.len().min(2));
+            let (p, n) = (name.get(..2).unwrap_or(""), name.get(2..).unwrap_or(""));
             matches!(p, "DL" | "SC") && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
         }
         Source::BuildKit => all || BUILDKIT_CHECKS.contains(&name),
@@ -148,6 +148,23 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let line = &cx.text[start..start + it.node.len as usize];
         if let Some((source, _, list)) = parse_comment(line) {
             report(sink, line, start, source, &list);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn multibyte_names_do_not_panic() {
+        // Found by fuzzing: a hadolint name starting with a multi-byte character.
+        for text in [
+            "FROM a\n# hadolint ignore=\u{FFFD}L3006\nRUN x\n",
+            "FROM a\n# hadolint ignore=D\u{e9}\nRUN x\n",
+            "FROM a\n# hadolint ignore=\u{e9}\nRUN x\n",
+        ] {
+            let tree = crate::syntax::parse(text);
+            let r = crate::rules::check(text, &tree, &crate::rules::Config::default());
+            assert!(r.diagnostics.iter().any(|d| d.code == "DF518"), "{text:?}");
         }
     }
 }
