@@ -117,8 +117,10 @@ pub fn complete(text: &str, tree: &SyntaxTree, offset: usize, lang: Lang) -> Vec
     let before = &text[line_start..offset];
     // The word being typed.
     let word_start = before
-        .rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ',' || c == '[')
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == '"' || c == '\'' || c == ',' || c == '[')
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
     let from = line_start + word_start;
 
@@ -301,6 +303,16 @@ mod tests {
             .into_iter()
             .map(|i| i.label)
             .collect()
+    }
+
+    #[test]
+    fn multibyte_separators_do_not_panic() {
+        // Found by fuzzing: a no-break space (two bytes) before the word being typed.
+        let text = "FROM a\nRUN go build\u{a0}-tr";
+        let tree = crate::syntax::parse(text);
+        for off in 0..=text.len() {
+            let _ = complete(text, &tree, off, Lang::En);
+        }
     }
 
     #[test]

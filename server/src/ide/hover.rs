@@ -336,8 +336,10 @@ fn word_at(text: &str, within: Range<usize>, offset: usize) -> Option<(Range<usi
         return None;
     }
     let start = t[..rel]
-        .rfind(|c: char| c.is_whitespace())
-        .map_or(0, |p| p + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace())
+        .map_or(0, |(p, c)| p + c.len_utf8());
     let end = t[rel..]
         .find(|c: char| c.is_whitespace() || c == ';')
         .map_or(t.len(), |p| rel + p);
@@ -467,7 +469,7 @@ mod tests {
         for off in 0..=T.len() + 2 {
             let _ = hover(T, &tree, &m, off, Lang::Zh);
         }
-        let odd = "FROM ${X:-\nRUN go build -ldflags \"-X 'a=中文 b'\" ;; -\u{00e9}\n";
+        let odd = "FROM ${X:-\nRUN go build\u{a0}-ldflags \"-X 'a=中文\u{3000}b'\" ;; -\u{00e9}\n";
         let tree = parse(odd);
         let m = crate::semantic::analyze(odd, &tree);
         for off in 0..=odd.len() + 2 {
