@@ -261,37 +261,67 @@ async fn diagnostics_hover_and_code_actions() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn utf16_positions_and_utf8_negotiation() {
-    // A line with Chinese and an emoji before the finding.
-    let text = "FROM alpine:3.20\nLABEL note=\"中文🙂\"\nUSER 65532:65532\nCMD /app\n";
+    // `$V` comes after Chinese and an emoji on its line: utf-16 column 17, utf-8 column 23.
+    let text = "ARG V=1\nFROM alpine:3.20\nARG V\nRUN echo \"中文🙂\" $V\n";
+    let at = |line: u32, character: u32| json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}});
     let mut c = Client::start(json!({"capabilities": {}})).await;
     c.notify("textDocument/didOpen", open(text, 1)).await;
     let _ = c.diagnostics(URI, 1).await;
-    // Insert "RUN x 中🙂 " at the start of line 3 using utf-16 columns, then after the emoji.
+    let d = c.request("textDocument/definition", at(3, 17)).await;
+    assert_eq!(
+        d["result"]["range"],
+        json!({"start": {"line": 2, "character": 4}, "end": {"line": 2, "character": 5}}),
+        "{d}"
+    );
+    let h = c.request("textDocument/documentHighlight", at(3, 17)).await;
+    assert!(
+        h["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["range"]["start"] == json!({"line": 3, "character": 17})),
+        "{h}"
+    );
+    // Insert "!" after the closing quote (utf-16 column 15, past the emoji): `$V` moves by one.
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
-            {"range": {"start": {"line": 1, "character": 15}, "end": {"line": 1, "character": 15}}, "text": "!"}
+            {"range": {"start": {"line": 3, "character": 15}, "end": {"line": 3, "character": 15}}, "text": "!"}
         ]}),
     )
     .await;
     let _ = c.diagnostics(URI, 2).await;
-    let h = c
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": URI}, "position": {"line": 3, "character": 0}}),
-        )
-        .await;
-    assert!(h["result"]["contents"]["value"]
-        .as_str()
-        .unwrap()
-        .contains("CMD"));
+    let d = c.request("textDocument/definition", at(3, 18)).await;
+    assert_eq!(
+        d["result"]["range"]["start"],
+        json!({"line": 2, "character": 4}),
+        "{d}"
+    );
+    let h = c.request("textDocument/documentHighlight", at(3, 18)).await;
+    assert!(
+        h["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["range"]["start"] == json!({"line": 3, "character": 18})),
+        "{h}"
+    );
 
-    // A client that offers utf-8 gets it.
-    let c2 = Client::start(
+    // A client that offers utf-8 gets it: the same `$V` is at byte column 23.
+    let mut c2 = Client::start(
         json!({"capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}),
     )
     .await;
-    drop(c2);
+    c2.notify("textDocument/didOpen", open(text, 1)).await;
+    let _ = c2.diagnostics(URI, 1).await;
+    let h = c2
+        .request("textDocument/documentHighlight", at(3, 23))
+        .await;
+    assert!(
+        h["result"].as_array().unwrap().iter().any(|x| x["range"]
+            == json!({"start": {"line": 3, "character": 23}, "end": {"line": 3, "character": 24}})),
+        "{h}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
