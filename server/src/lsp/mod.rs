@@ -262,6 +262,20 @@ impl Backend {
         }
     }
 
+    /// A snapshot of an open document for the read-only handlers: the document, the
+    /// position encoding, its semantic model and, given a position, its byte offset.
+    fn view(
+        &self,
+        uri: &Uri,
+        pos: Option<Position>,
+    ) -> Option<(Document, PositionEncoding, crate::semantic::Model, usize)> {
+        let doc = self.docs.get(uri).map(|d| d.clone())?;
+        let enc = read_settings(&self.settings).encoding;
+        let offset = pos.map_or(0, |p| doc.offset_of(DocPos::new(p.line, p.character), enc));
+        let model = crate::semantic::analyze(doc.text(), doc.tree());
+        Some((doc, enc, model, offset))
+    }
+
     async fn refresh_all(&self) {
         if read_settings(&self.settings).pull {
             // The client asks again when told that what it holds is stale.
@@ -497,12 +511,19 @@ impl LanguageServer for Backend {
         // What is under the cursor: image, stage, variable, flag, Go flag or variable.
         let tree = doc.tree();
         let model = crate::semantic::analyze(doc.text(), tree);
-        let mut what_range =
-            crate::ide::hover::hover(doc.text(), tree, &model, offset, Lang::En).map(|(r, _)| r);
-        if let Some(t) = shown(&|l| {
-            crate::ide::hover::hover(doc.text(), tree, &model, offset, l).map(|(_, t)| t)
-        }) {
-            parts.push(t);
+        let mut what_range = None;
+        if let Some((r, t)) =
+            crate::ide::hover::hover(doc.text(), tree, &model, offset, s.shown.lang())
+        {
+            what_range = Some(r);
+            // The range is the same in both languages; only `both` needs the second text.
+            let zh = (s.shown == Shown::Both)
+                .then(|| crate::ide::hover::hover(doc.text(), tree, &model, offset, Lang::Zh))
+                .flatten();
+            parts.push(match zh {
+                Some((_, zh)) => format!("{t}\n\n---\n\n{zh}"),
+                None => t,
+            });
         }
         // Over an instruction keyword: what it does.
         if parts.is_empty() {
@@ -536,11 +557,9 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+        let Some((doc, enc, model, _)) = self.view(&params.text_document.uri, None) else {
             return Ok(None);
         };
-        let enc = read_settings(&self.settings).encoding;
-        let model = crate::semantic::analyze(doc.text(), doc.tree());
         let syms = crate::ide::navigation::symbols(doc.text(), doc.tree(), &model);
         fn conv(
             doc: &Document,
@@ -575,10 +594,9 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+        let Some((doc, _, model, _)) = self.view(&params.text_document.uri, None) else {
             return Ok(None);
         };
-        let model = crate::semantic::analyze(doc.text(), doc.tree());
         let mut out: Vec<FoldingRange> =
             crate::ide::navigation::folding(doc.text(), doc.tree(), &model)
                 .into_iter()
@@ -608,12 +626,9 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let uri = params.text_document_position_params.text_document.uri;
         let pos = params.text_document_position_params.position;
-        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+        let Some((doc, enc, model, offset)) = self.view(&uri, Some(pos)) else {
             return Ok(None);
         };
-        let enc = read_settings(&self.settings).encoding;
-        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), enc);
-        let model = crate::semantic::analyze(doc.text(), doc.tree());
         Ok(
             crate::ide::navigation::definition(doc.tree(), &model, offset).map(|r| {
                 GotoDefinitionResponse::Scalar(Location::new(uri.clone(), range_of(&doc, &r, enc)))
@@ -624,12 +639,9 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let uri = params.text_document_position.text_document.uri;
         let pos = params.text_document_position.position;
-        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+        let Some((doc, enc, model, offset)) = self.view(&uri, Some(pos)) else {
             return Ok(None);
         };
-        let enc = read_settings(&self.settings).encoding;
-        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), enc);
-        let model = crate::semantic::analyze(doc.text(), doc.tree());
         let refs = crate::ide::navigation::references(doc.tree(), &model, offset);
         let skip_decl = !params.context.include_declaration;
         let def = crate::ide::navigation::definition(doc.tree(), &model, offset);
@@ -647,12 +659,9 @@ impl LanguageServer for Backend {
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         let uri = params.text_document_position_params.text_document.uri;
         let pos = params.text_document_position_params.position;
-        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+        let Some((doc, enc, model, offset)) = self.view(&uri, Some(pos)) else {
             return Ok(None);
         };
-        let enc = read_settings(&self.settings).encoding;
-        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), enc);
-        let model = crate::semantic::analyze(doc.text(), doc.tree());
         let def = crate::ide::navigation::definition(doc.tree(), &model, offset);
         Ok(Some(
             crate::ide::navigation::references(doc.tree(), &model, offset)
@@ -673,13 +682,11 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+        let Some((doc, enc, model, offset)) =
+            self.view(&params.text_document.uri, Some(params.position))
+        else {
             return Ok(None);
         };
-        let enc = read_settings(&self.settings).encoding;
-        let pos = params.position;
-        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), enc);
-        let model = crate::semantic::analyze(doc.text(), doc.tree());
         Ok(
             crate::ide::navigation::references(doc.tree(), &model, offset)
                 .into_iter()
@@ -691,12 +698,10 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let uri = params.text_document_position.text_document.uri;
         let pos = params.text_document_position.position;
-        let Some(doc) = self.docs.get(&uri).map(|d| d.clone()) else {
+        let Some((doc, _, model, offset)) = self.view(&uri, Some(pos)) else {
             return Ok(None);
         };
         let s = read_settings(&self.settings);
-        let offset = doc.offset_of(DocPos::new(pos.line, pos.character), s.encoding);
-        let model = crate::semantic::analyze(doc.text(), doc.tree());
         match crate::ide::navigation::rename(
             doc.text(),
             doc.tree(),
@@ -722,11 +727,9 @@ impl LanguageServer for Backend {
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+        let Some((doc, enc, model, _)) = self.view(&params.text_document.uri, None) else {
             return Ok(None);
         };
-        let enc = read_settings(&self.settings).encoding;
-        let model = crate::semantic::analyze(doc.text(), doc.tree());
         Ok(Some(
             crate::ide::navigation::inlay_hints(&model)
                 .into_iter()
@@ -746,11 +749,9 @@ impl LanguageServer for Backend {
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+        let Some((doc, enc, model, _)) = self.view(&params.text_document.uri, None) else {
             return Ok(None);
         };
-        let enc = read_settings(&self.settings).encoding;
-        let model = crate::semantic::analyze(doc.text(), doc.tree());
         Ok(Some(
             crate::ide::navigation::image_links(&model)
                 .into_iter()
@@ -823,11 +824,9 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        let Some(doc) = self.docs.get(&params.text_document.uri).map(|d| d.clone()) else {
+        let Some((doc, enc, model, _)) = self.view(&params.text_document.uri, None) else {
             return Ok(None);
         };
-        let enc = read_settings(&self.settings).encoding;
-        let model = crate::semantic::analyze(doc.text(), doc.tree());
         let mut data = Vec::new();
         let (mut line, mut col) = (0u32, 0u32);
         for t in crate::ide::tokens::tokens(doc.text(), doc.tree(), &model) {
