@@ -495,14 +495,12 @@ fn run_fix(args: FixArgs) -> ExitCode {
                 continue;
             }
         };
-        let Ok(text) = String::from_utf8(bytes) else {
-            // Rewriting would replace the invalid bytes: never lose data.
-            let msg = match lang {
-                Lang::En => "not valid UTF-8; left unchanged",
-                Lang::Zh => "不是有效的 UTF-8，未做修改",
-            };
-            errors.push((name, msg.to_string()));
-            continue;
+        let text = match text_to_rewrite(bytes, lang) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push((name, e));
+                continue;
+            }
         };
         let (ctx, ctx_name) = context_for(args.context.as_deref(), path.as_deref());
         let config = match find_config(
@@ -586,6 +584,18 @@ fn run_fix(args: FixArgs) -> ExitCode {
     }
 }
 
+/// The text of a file that is about to be rewritten. Invalid UTF-8 is refused, since
+/// rewriting would replace the invalid bytes: never lose data.
+fn text_to_rewrite(bytes: Vec<u8>, lang: Lang) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|_| {
+        match lang {
+            Lang::En => "not valid UTF-8; left unchanged",
+            Lang::Zh => "不是有效的 UTF-8，未做修改",
+        }
+        .to_string()
+    })
+}
+
 fn run_fmt(args: FmtArgs) -> ExitCode {
     let lang = match parse_lang(&args.lang) {
         Ok(l) => l,
@@ -602,13 +612,12 @@ fn run_fmt(args: FmtArgs) -> ExitCode {
                 continue;
             }
         };
-        let Ok(text) = String::from_utf8(bytes) else {
-            let msg = match lang {
-                Lang::En => "not valid UTF-8; left unchanged",
-                Lang::Zh => "不是有效的 UTF-8，未做修改",
-            };
-            errors.push((name, msg.to_string()));
-            continue;
+        let text = match text_to_rewrite(bytes, lang) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push((name, e));
+                continue;
+            }
         };
         let tree = syntax::parse(&text);
         let out = match crate::ide::format::formatted(&text, &tree) {
