@@ -72,9 +72,9 @@ fn editor_features(text: &str) {
             off -= 1;
         }
         let _ = ide::hover::hover(text, &tree, &model, off, Lang::Zh);
-        let _ = ide::navigation::definition(&tree, &model, off);
-        let _ = ide::navigation::references(&tree, &model, off);
-        let _ = ide::navigation::rename(text, &tree, &model, off, "renamed");
+        let _ = ide::navigation::definition(&model, off);
+        let _ = ide::navigation::references(&model, off);
+        let _ = ide::navigation::rename(text, &model, off, "renamed");
         let _ = ide::completion::complete(text, &tree, off, Lang::En);
     }
     if let Ok(once) = ide::format::formatted(text, &tree) {

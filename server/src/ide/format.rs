@@ -28,7 +28,7 @@ pub fn format(text: &str, tree: &SyntaxTree) -> Result<Vec<(Range<usize>, String
         return Ok(edits);
     }
     let out = apply(text, &edits);
-    if meaning(text, tree) == meaning(&out, &parse(&out)) {
+    if meaning(tree) == meaning(&parse(&out)) {
         Ok(edits)
     } else {
         Err(Refused)
@@ -177,8 +177,7 @@ impl QuoteState {
 }
 
 /// What a document means to the builder, for the safety comparison.
-fn meaning(text: &str, tree: &SyntaxTree) -> Vec<String> {
-    let _ = text;
+fn meaning(tree: &SyntaxTree) -> Vec<String> {
     let mut out: Vec<String> = tree
         .directives()
         .map(|(_, d)| format!("{}={}", d.name.to_ascii_lowercase(), d.value))

@@ -36,7 +36,7 @@ pub fn hover(
         }
     }
     // Variables: uses and definitions.
-    if let Some(h) = variable_hover(text, tree, model, offset, lang) {
+    if let Some(h) = variable_hover(text, model, offset, lang) {
         return Some(h);
     }
     let i = tree.instr_at(tree.item_at(offset)?)?;
@@ -246,13 +246,12 @@ fn facts_table(f: &ImageFacts, lang: Lang) -> String {
 
 fn variable_hover(
     text: &str,
-    tree: &SyntaxTree,
     model: &Model,
     offset: usize,
     lang: Lang,
 ) -> Option<(Range<usize>, String)> {
     use super::navigation::{target_at, Target};
-    let Target::Variable { name, item } = target_at(tree, model, offset)? else {
+    let Target::Variable { name, item } = target_at(model, offset)? else {
         return None;
     };
     let range = model

@@ -102,7 +102,7 @@ pub enum Target {
     Variable { name: String, item: usize },
 }
 
-pub fn target_at(tree: &SyntaxTree, model: &Model, offset: usize) -> Option<Target> {
+pub fn target_at(model: &Model, offset: usize) -> Option<Target> {
     let inside = |r: &Range<usize>| r.start <= offset && offset <= r.end;
     for st in &model.stages {
         if st.name_range.as_ref().is_some_and(inside) {
@@ -140,21 +140,20 @@ pub fn target_at(tree: &SyntaxTree, model: &Model, offset: usize) -> Option<Targ
             });
         }
     }
-    let _ = tree;
     None
 }
 
 /// Where the thing under the cursor is defined.
-pub fn definition(tree: &SyntaxTree, model: &Model, offset: usize) -> Option<Range<usize>> {
-    match target_at(tree, model, offset)? {
+pub fn definition(model: &Model, offset: usize) -> Option<Range<usize>> {
+    match target_at(model, offset)? {
         Target::Stage(s) => model.stages.get(s)?.name_range.clone(),
         Target::Variable { name, item } => model.resolve(&name, item).map(|d| d.name_range.clone()),
     }
 }
 
 /// Every occurrence of the thing under the cursor (definition included).
-pub fn references(tree: &SyntaxTree, model: &Model, offset: usize) -> Vec<Range<usize>> {
-    match target_at(tree, model, offset) {
+pub fn references(model: &Model, offset: usize) -> Vec<Range<usize>> {
+    match target_at(model, offset) {
         Some(Target::Stage(s)) => {
             let mut out: Vec<Range<usize>> = model
                 .stages
@@ -199,12 +198,11 @@ pub fn references(tree: &SyntaxTree, model: &Model, offset: usize) -> Vec<Range<
 /// occurrence whose text is the old name (numeric `--from=0` references stay as they are).
 pub fn rename(
     text: &str,
-    tree: &SyntaxTree,
     model: &Model,
     offset: usize,
     new_name: &str,
 ) -> Result<Vec<Range<usize>>, Text> {
-    let Some(target) = target_at(tree, model, offset) else {
+    let Some(target) = target_at(model, offset) else {
         return Err(crate::text!(
             "Only stage names and ARG/ENV variables can be renamed.",
             "只能重命名阶段名和 ARG/ENV 变量。"
@@ -266,7 +264,7 @@ pub fn rename(
         ));
     }
     if let Target::Stage(_) = target {
-        return Ok(references(tree, model, offset)
+        return Ok(references(model, offset)
             .into_iter()
             .filter(|r| {
                 text.get(r.clone())
@@ -389,11 +387,11 @@ mod tests {
         let m = crate::semantic::analyze(text, &tree);
         let at = |needle: &str, nth: usize| text.match_indices(needle).nth(nth).unwrap().0 + 1;
         // From the COPY --from reference to the stage name.
-        let def = definition(&tree, &m, at("build", 1)).unwrap();
+        let def = definition(&m, at("build", 1)).unwrap();
         assert_eq!(&text[def.clone()], "build");
-        assert_eq!(references(&tree, &m, at("build", 0)).len(), 2);
+        assert_eq!(references(&m, at("build", 0)).len(), 2);
         // `$GO` in the RUN resolves to the stage's `ARG GO`.
-        let d = definition(&tree, &m, at("$GO", 0) + 1).unwrap();
+        let d = definition(&m, at("$GO", 0) + 1).unwrap();
         assert_eq!(d.start, text.find("ARG GO\n").unwrap() + 4);
         assert_eq!(symbols(text, &tree, &m).len(), 2);
         assert!(!folding(text, &tree, &m).is_empty());
@@ -432,7 +430,7 @@ mod tests {
             t
         };
         let at = |needle: &str| text.find(needle).unwrap() + 1;
-        let e = rename(text, &tree, &m, at("build /x"), "compile").unwrap();
+        let e = rename(text, &m, at("build /x"), "compile").unwrap();
         let out = apply(e, "compile");
         assert!(
             out.contains("AS compile\n") && out.contains("--from=compile /x"),
@@ -440,12 +438,12 @@ mod tests {
         );
         assert!(out.contains("--from=0 /y"), "{out}");
         // Renaming the RUN's $GO renames the global ARG too: the stage still inherits 1.22.
-        let e = rename(text, &tree, &m, at("$GO"), "GO_VERSION").unwrap();
+        let e = rename(text, &m, at("$GO"), "GO_VERSION").unwrap();
         let out = apply(e, "GO_VERSION");
         assert_eq!(out.matches("GO_VERSION").count(), 4, "{out}");
         assert!(!out.contains("GO ") && !out.contains("$GO\n"), "{out}");
-        assert!(rename(text, &tree, &m, at("build /x"), "Bad Name").is_err());
-        assert!(rename(text, &tree, &m, at("$GO"), "TARGETARCH").is_err());
-        assert!(rename(text, &tree, &m, at("alpine"), "x").is_err());
+        assert!(rename(text, &m, at("build /x"), "Bad Name").is_err());
+        assert!(rename(text, &m, at("$GO"), "TARGETARCH").is_err());
+        assert!(rename(text, &m, at("alpine"), "x").is_err());
     }
 }

@@ -629,11 +629,9 @@ impl LanguageServer for Backend {
         let Some((doc, enc, model, offset)) = self.view(&uri, Some(pos)) else {
             return Ok(None);
         };
-        Ok(
-            crate::ide::navigation::definition(doc.tree(), &model, offset).map(|r| {
-                GotoDefinitionResponse::Scalar(Location::new(uri.clone(), range_of(&doc, &r, enc)))
-            }),
-        )
+        Ok(crate::ide::navigation::definition(&model, offset).map(|r| {
+            GotoDefinitionResponse::Scalar(Location::new(uri.clone(), range_of(&doc, &r, enc)))
+        }))
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
@@ -642,9 +640,9 @@ impl LanguageServer for Backend {
         let Some((doc, enc, model, offset)) = self.view(&uri, Some(pos)) else {
             return Ok(None);
         };
-        let refs = crate::ide::navigation::references(doc.tree(), &model, offset);
+        let refs = crate::ide::navigation::references(&model, offset);
         let skip_decl = !params.context.include_declaration;
-        let def = crate::ide::navigation::definition(doc.tree(), &model, offset);
+        let def = crate::ide::navigation::definition(&model, offset);
         Ok(Some(
             refs.into_iter()
                 .filter(|r| !(skip_decl && Some(r) == def.as_ref()))
@@ -662,9 +660,9 @@ impl LanguageServer for Backend {
         let Some((doc, enc, model, offset)) = self.view(&uri, Some(pos)) else {
             return Ok(None);
         };
-        let def = crate::ide::navigation::definition(doc.tree(), &model, offset);
+        let def = crate::ide::navigation::definition(&model, offset);
         Ok(Some(
-            crate::ide::navigation::references(doc.tree(), &model, offset)
+            crate::ide::navigation::references(&model, offset)
                 .into_iter()
                 .map(|r| DocumentHighlight {
                     kind: Some(if Some(&r) == def.as_ref() {
@@ -687,12 +685,10 @@ impl LanguageServer for Backend {
         else {
             return Ok(None);
         };
-        Ok(
-            crate::ide::navigation::references(doc.tree(), &model, offset)
-                .into_iter()
-                .find(|r| r.start <= offset && offset <= r.end)
-                .map(|r| PrepareRenameResponse::Range(range_of(&doc, &r, enc))),
-        )
+        Ok(crate::ide::navigation::references(&model, offset)
+            .into_iter()
+            .find(|r| r.start <= offset && offset <= r.end)
+            .map(|r| PrepareRenameResponse::Range(range_of(&doc, &r, enc))))
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
@@ -702,13 +698,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let s = read_settings(&self.settings);
-        match crate::ide::navigation::rename(
-            doc.text(),
-            doc.tree(),
-            &model,
-            offset,
-            &params.new_name,
-        ) {
+        match crate::ide::navigation::rename(doc.text(), &model, offset, &params.new_name) {
             Ok(ranges) => {
                 let new = params.new_name.trim().to_string();
                 let edits = ranges
