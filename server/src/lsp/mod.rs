@@ -157,12 +157,24 @@ const MAX_CHECKED_BYTES: usize = 2 << 20;
 
 /// Runs the rules on a snapshot (blocking work).
 fn analyze(doc: &Document, uri: &Uri, config: &Config) -> Vec<Finding> {
+    analysis(doc, uri, config).map_or_else(Vec::new, |a| a.diagnostics)
+}
+
+/// The findings and the semantic model they were computed on; `None` for a document
+/// too large to check.
+fn analysis(doc: &Document, uri: &Uri, config: &Config) -> Option<rules::Analysis> {
     if doc.text().len() > MAX_CHECKED_BYTES {
-        return Vec::new();
+        return None;
     }
     let (ctx, name) = context_of(uri);
     let config = config_for(uri, config);
-    rules::check_in(doc.text(), doc.tree(), &config, ctx.as_ref(), &name).diagnostics
+    Some(rules::check_in(
+        doc.text(),
+        doc.tree(),
+        &config,
+        ctx.as_ref(),
+        &name,
+    ))
 }
 
 /// The diagnostics of a snapshot, as the client sees them.
@@ -486,7 +498,11 @@ impl LanguageServer for Backend {
         };
         let s = read_settings(&self.settings);
         let offset = doc.offset_of(DocPos::new(pos.line, pos.character), s.encoding);
-        let findings = analyze(&doc, &uri, &s.config);
+        // One analysis gives both the findings and the model the hovers read.
+        let (findings, model) = match analysis(&doc, &uri, &s.config) {
+            Some(a) => (a.diagnostics, a.model),
+            None => (Vec::new(), crate::semantic::analyze(doc.text(), doc.tree())),
+        };
         let shown = |f: &dyn Fn(Lang) -> Option<String>| match s.shown {
             Shown::Both => match (f(Lang::En), f(Lang::Zh)) {
                 (Some(en), Some(zh)) => Some(format!("{en}\n\n---\n\n{zh}")),
@@ -510,7 +526,6 @@ impl LanguageServer for Backend {
         }
         // What is under the cursor: image, stage, variable, flag, Go flag or variable.
         let tree = doc.tree();
-        let model = crate::semantic::analyze(doc.text(), tree);
         let mut what_range = None;
         if let Some((r, t)) =
             crate::ide::hover::hover(doc.text(), tree, &model, offset, s.shown.lang())
