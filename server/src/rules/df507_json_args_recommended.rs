@@ -112,9 +112,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         // Without a shell the command cannot run at all: RT203 says so.
-        if shell_set(cx, cx.model, stage, i.index)
-            || cx.runtimes().get(stage).is_some_and(|r| r.shell_less())
-        {
+        if shell_set(cx, cx.model, stage, i.index) || cx.shell_less(stage) {
             continue;
         }
         let name = i.ins.keyword_text.to_uppercase();

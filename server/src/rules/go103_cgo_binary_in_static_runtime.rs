@@ -186,8 +186,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             cx.stage_instrs(st)
                 .filter(|i| i.ins.keyword == Keyword::Run)
                 .all(|i| {
-                    cx.model
-                        .commands_of(i.index)
+                    cx.commands_of(i.index)
                         .iter()
                         .all(|c| c.program() == Some("go"))
                 })

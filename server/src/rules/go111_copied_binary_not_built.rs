@@ -219,7 +219,6 @@ fn stage_info(cx: &Ctx<'_>, s: usize) -> Option<StageInfo> {
             match i.ins.keyword {
                 Keyword::Run => {
                     understood &= cx
-                        .model
                         .commands_of(i.index)
                         .iter()
                         .all(|c| c.program().is_some_and(|p| KNOWN.contains(&p)));

@@ -190,6 +190,8 @@ pub struct Ctx<'a> {
     go_cell: std::cell::OnceCell<Vec<GoCommand>>,
     /// What each stage's image holds (computed on first use).
     runtimes_cell: std::cell::OnceCell<Vec<Runtime>>,
+    /// The runtime model without what RUN installs (see `shell_less`).
+    shells_cell: std::cell::OnceCell<Vec<Runtime>>,
     /// What lies beside the Dockerfile (`NoContext` when unknown).
     pub context: &'a dyn BuildContext,
     /// The Dockerfile's path relative to the context root.
@@ -202,13 +204,31 @@ impl<'a> Ctx<'a> {
     /// Every `go` command of every RUN.
     pub fn go(&self) -> &[GoCommand] {
         self.go_cell
-            .get_or_init(|| semantic::go::go_commands(self.tree, self.model))
+            .get_or_init(|| semantic::go::go_commands(self.text, self.tree, self.model))
     }
 
     /// What each stage's image holds.
     pub fn runtimes(&self) -> &[Runtime] {
         self.runtimes_cell
-            .get_or_init(|| semantic::runtime::runtimes(self.tree, self.model))
+            .get_or_init(|| semantic::runtime::runtimes(self.text, self.tree, self.model))
+    }
+
+    /// The shell commands of the RUN at tree item `item`.
+    pub fn commands_of(&self, item: usize) -> &[semantic::shell::SimpleCommand] {
+        self.model.commands_of(self.text, self.tree, item)
+    }
+
+    /// Whether stage `stage` has no `/bin/sh`. Answered from the full runtime model
+    /// when some rule already built it, else from a cheaper pass that does not split
+    /// RUN scripts (a shell only comes from the base image or a COPY).
+    pub fn shell_less(&self, stage: usize) -> bool {
+        let rts = match self.runtimes_cell.get() {
+            Some(r) => r.as_slice(),
+            None => self
+                .shells_cell
+                .get_or_init(|| semantic::runtime::shells(self.tree, self.model)),
+        };
+        rts.get(stage).is_some_and(Runtime::shell_less)
     }
 
     pub fn slice(&self, r: Range<usize>) -> &'a str {
@@ -301,7 +321,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|i| i.index > copy.index && i.ins.keyword == crate::syntax::Keyword::Run)
             .any(|i| {
-                self.model.commands_of(i.index).iter().any(|c| {
+                self.commands_of(i.index).iter().any(|c| {
                     let name = c.name().unwrap_or("");
                     let p = c.program().unwrap_or("");
                     p == "make"
@@ -507,6 +527,7 @@ pub fn check_rules(
         config,
         go_cell: std::cell::OnceCell::new(),
         runtimes_cell: std::cell::OnceCell::new(),
+        shells_cell: std::cell::OnceCell::new(),
         context,
         dockerfile,
         project: &project,

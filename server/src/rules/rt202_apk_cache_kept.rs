@@ -52,7 +52,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if cache_mounted {
             continue;
         }
-        let cmds = cx.model.commands_of(i.index);
+        let cmds = cx.commands_of(i.index);
         let cleaned = cmds.iter().any(|c| {
             c.program() == Some("rm")
                 && c.args()

@@ -308,7 +308,7 @@ fn parse_go(cmd: &SimpleCommand) -> Option<ParsedGo> {
 }
 
 /// Every go command of every RUN, in order.
-pub fn go_commands(tree: &SyntaxTree, model: &Model) -> Vec<GoCommand> {
+pub fn go_commands(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<GoCommand> {
     let mut out = Vec::new();
     for i in tree.instructions() {
         let target = i.onbuild_target();
@@ -322,7 +322,7 @@ pub fn go_commands(tree: &SyntaxTree, model: &Model) -> Vec<GoCommand> {
             continue;
         }
         let (mod_cache, build_cache) = cache_mounts(target);
-        let cmds = model.commands_of(i.index);
+        let cmds = model.commands_of(text, tree, i.index);
         let mut exported: Vec<(String, EnvValue)> = Vec::new();
         let workdir =
             workdir_at(tree, model, stage, i.index).or_else(|| image_workdir(model, stage));
@@ -602,7 +602,7 @@ mod tests {
     fn cmds(text: &str) -> (Model, Vec<GoCommand>) {
         let tree = parse(text);
         let m = analyze(text, &tree);
-        let c = go_commands(&tree, &m);
+        let c = go_commands(text, &tree, &m);
         (m, c)
     }
 

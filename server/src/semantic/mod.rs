@@ -155,8 +155,9 @@ pub struct StageRef {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Model {
-    /// The shell commands of every RUN (by tree item), split once for all rules.
-    pub commands: std::collections::HashMap<usize, Vec<shell::SimpleCommand>>,
+    /// The shell commands of every RUN (by tree item), split on first use: rules
+    /// that never look inside a RUN do not pay for it.
+    commands: std::sync::OnceLock<std::collections::HashMap<usize, Vec<shell::SimpleCommand>>>,
     pub stages: Vec<Stage>,
     pub global_args: Vec<VarDef>,
     pub refs: Vec<StageRef>,
@@ -167,8 +168,22 @@ pub struct Model {
 
 impl Model {
     /// The shell commands of the RUN at tree item `item` (empty for anything else).
-    pub fn commands_of(&self, item: usize) -> &[shell::SimpleCommand] {
-        self.commands.get(&item).map_or(&[], Vec::as_slice)
+    /// `text` and `tree` must be the ones this model was built from.
+    pub fn commands_of(
+        &self,
+        text: &str,
+        tree: &SyntaxTree,
+        item: usize,
+    ) -> &[shell::SimpleCommand] {
+        self.commands
+            .get_or_init(|| {
+                tree.instructions()
+                    .filter(|i| i.onbuild_target().keyword == Keyword::Run)
+                    .map(|i| (i.index, run_commands(text, i)))
+                    .collect()
+            })
+            .get(&item)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The stage that holds tree item `item`.
@@ -251,9 +266,6 @@ pub fn analyze(text: &str, tree: &SyntaxTree) -> Model {
     let mut seen_from = false;
     for i in tree.instructions() {
         let ins = i.ins;
-        if i.onbuild_target().keyword == Keyword::Run {
-            m.commands.insert(i.index, run_commands(text, i));
-        }
         if ins.keyword == Keyword::From {
             seen_from = true;
             let stage = from_stage(text, tree, &m, i);

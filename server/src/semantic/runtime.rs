@@ -208,7 +208,17 @@ fn installs_go_tarball(cmds: &[SimpleCommand]) -> bool {
 }
 
 /// The runtime of every stage, in order.
-pub fn runtimes(tree: &SyntaxTree, model: &Model) -> Vec<Runtime> {
+pub fn runtimes(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<Runtime> {
+    build(tree, model, Some(text))
+}
+
+/// The runtime of every stage without looking inside RUN scripts: right about the
+/// shell (which only the base image or a COPY brings), not about installed packages.
+pub fn shells(tree: &SyntaxTree, model: &Model) -> Vec<Runtime> {
+    build(tree, model, None)
+}
+
+fn build(tree: &SyntaxTree, model: &Model, text: Option<&str>) -> Vec<Runtime> {
     let mut out: Vec<Runtime> = Vec::with_capacity(model.stages.len());
     for st in &model.stages {
         let mut rt = match st.base.stage.and_then(|p| out.get(p)) {
@@ -224,7 +234,8 @@ pub fn runtimes(tree: &SyntaxTree, model: &Model) -> Vec<Runtime> {
             let ins = i.ins;
             match ins.keyword {
                 Keyword::Run => {
-                    let cmds = model.commands_of(k);
+                    let Some(text) = text else { continue };
+                    let cmds = model.commands_of(text, tree, k);
                     let removed = removed_in_same_run(cmds);
                     for c in cmds {
                         if let Some(pkgs) = package_names(c) {
@@ -419,7 +430,7 @@ mod tests {
     fn rts(text: &str) -> Vec<Runtime> {
         let tree = parse(text);
         let m = analyze(text, &tree);
-        runtimes(&tree, &m)
+        runtimes(text, &tree, &m)
     }
 
     #[test]
