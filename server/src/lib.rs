@@ -9,6 +9,7 @@ pub mod document;
 pub mod i18n;
 pub mod ide;
 pub mod lsp;
+pub mod refactor;
 pub mod rules;
 pub mod semantic;
 pub mod syntax;

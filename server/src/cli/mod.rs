@@ -42,6 +42,27 @@ enum Command {
     Explain(ExplainArgs),
     /// List every rule.
     Rules(RulesArgs),
+    /// Rewrite a Go Dockerfile: to-multi-stage (builder + alpine runtime), to-scratch or
+    /// to-distroless. Prints the result (or writes it with --write); exits 3 when the
+    /// refactor does not apply, saying why.
+    Refactor(RefactorArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct RefactorArgs {
+    /// to-multi-stage, to-scratch or to-distroless.
+    refactor: String,
+    /// The Dockerfile (`-` reads standard input).
+    file: PathBuf,
+    /// Write the result back to the file instead of printing it.
+    #[arg(long)]
+    write: bool,
+    /// The build context (default: the Dockerfile's folder).
+    #[arg(long)]
+    context: Option<PathBuf>,
+    /// Language of the messages and of the comments the rewrite adds: en or zh.
+    #[arg(long)]
+    lang: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -243,6 +264,7 @@ pub fn main() -> ExitCode {
         Some(Command::Fix(args)) => run_fix(args),
         Some(Command::Fmt(args)) => run_fmt(args),
         Some(Command::Explain(args)) => run_explain(args),
+        Some(Command::Refactor(args)) => run_refactor(args),
         Some(Command::Rules(args)) => run_rules(args),
         // No command (or `--stdio`): the language server on stdin/stdout.
         None => crate::lsp::run_stdio(),
@@ -688,6 +710,122 @@ fn apply_file_change(root: &Path, change: &rules::FileChange) -> std::io::Result
                 f.write_all(b"\n")?;
             }
             f.write_all(text.as_bytes())
+        }
+    }
+}
+
+fn run_refactor(args: RefactorArgs) -> ExitCode {
+    use crate::refactor::{refactor, Outcome, Target};
+    let lang = match parse_lang(&args.lang) {
+        Ok(l) => l,
+        Err(c) => return c,
+    };
+    let Some(target) = Target::parse(args.refactor.trim()) else {
+        let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::En => format!(
+                    "dockwise: no refactor `{}`; choose one of {}",
+                    args.refactor,
+                    names.join(", ")
+                ),
+                Lang::Zh => format!(
+                    "dockwise：没有名为 `{}` 的重构；可选：{}",
+                    args.refactor,
+                    names.join("、")
+                ),
+            }
+        );
+        return ExitCode::from(2);
+    };
+    let stdin = args.file.as_os_str() == "-";
+    let name = if stdin {
+        "<stdin>".to_string()
+    } else {
+        args.file.display().to_string()
+    };
+    if stdin && args.write {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::En => "dockwise: --write needs a file, not standard input",
+                Lang::Zh => "dockwise：--write 需要指定文件，不能用于标准输入",
+            }
+        );
+        return ExitCode::from(2);
+    }
+    let bytes = if stdin {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).map(|_| b)
+    } else {
+        std::fs::read(&args.file)
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("dockwise: {name}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match text_to_rewrite(bytes, lang) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("dockwise: {name}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let file = (!stdin).then_some(args.file.as_path());
+    let (ctx, ctx_name) = context_for(args.context.as_deref(), file);
+    match refactor(&text, ctx.as_ref(), &ctx_name, target, lang) {
+        Outcome::Rewritten(new) => {
+            if args.write {
+                if let Err(e) = std::fs::write(&args.file, new.as_bytes()) {
+                    eprintln!("dockwise: {name}: {e}");
+                    return ExitCode::from(2);
+                }
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::En => format!("{name}: rewritten ({})", target.name()),
+                        Lang::Zh => format!("{name}：已改写（{}）", target.name()),
+                    }
+                );
+            } else {
+                emit(&new);
+            }
+            ExitCode::SUCCESS
+        }
+        Outcome::Unchanged(why) => {
+            if !args.write {
+                emit(&text);
+            }
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::En => format!("{name}: nothing to do: {}", why.get(lang)),
+                    Lang::Zh => format!("{name}：无需改动：{}", why.get(lang)),
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Outcome::Declined(why) => {
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::En => format!(
+                        "dockwise: {name}: {} declined: {}",
+                        target.name(),
+                        why.get(lang)
+                    ),
+                    Lang::Zh => format!(
+                        "dockwise：{name}：未执行 {}：{}",
+                        target.name(),
+                        why.get(lang)
+                    ),
+                }
+            );
+            ExitCode::from(3)
         }
     }
 }

@@ -395,6 +395,7 @@ impl LanguageServer for Backend {
                         code_action_kinds: Some(vec![
                             CodeActionKind::QUICKFIX,
                             CodeActionKind::new("source.fixAll.dockwise"),
+                            CodeActionKind::REFACTOR_REWRITE,
                         ]),
                         ..CodeActionOptions::default()
                     },
@@ -998,9 +999,72 @@ impl LanguageServer for Backend {
                 ..CodeAction::default()
             }));
         }
+        // The refactors, where they apply: on a FROM line, or when asked for by kind
+        // (an editor command over the whole file).
+        let wants_refactor = params.context.only.as_ref().is_none_or(|only| {
+            only.iter().any(|k| {
+                let k = k.as_str();
+                k == "refactor" || k.starts_with("refactor.rewrite")
+            })
+        });
+        let asked_by_kind = params.context.only.as_ref().is_some_and(|only| {
+            only.iter()
+                .any(|k| k.as_str().starts_with("refactor.rewrite"))
+        });
+        let on_from = doc.tree().instructions().any(|i| {
+            i.ins.keyword == crate::syntax::Keyword::From
+                && i.range().start <= end
+                && i.range().end >= start
+        });
+        if wants_refactor && (on_from || asked_by_kind) && doc.text().len() <= MAX_REFACTOR_BYTES {
+            let text = doc.text().to_string();
+            let lang = s.shown.lang();
+            let targets = tokio::task::spawn_blocking({
+                let (ctx, name) = context_of(&uri);
+                move || {
+                    crate::refactor::Target::ALL
+                        .into_iter()
+                        .filter_map(|t| {
+                            match crate::refactor::refactor(&text, ctx.as_ref(), &name, t, lang) {
+                                crate::refactor::Outcome::Rewritten(new) => Some((t, new)),
+                                _ => None,
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                }
+            })
+            .await
+            .unwrap_or_default();
+            for (t, new) in targets {
+                let kind = t.code_action_kind();
+                if let Some(only) = &params.context.only {
+                    if !only.iter().any(|k| {
+                        let k = k.as_str();
+                        kind == k || kind.starts_with(&format!("{k}."))
+                    }) {
+                        continue;
+                    }
+                }
+                let whole = range_of(&doc, &(0..doc.text().len()), s.encoding);
+                let mut changes = std::collections::HashMap::new();
+                changes.insert(uri.clone(), vec![TextEdit::new(whole, new)]);
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: s.shown.text(&t.title()),
+                    kind: Some(CodeActionKind::new(kind)),
+                    edit: Some(WorkspaceEdit {
+                        changes: Some(changes),
+                        ..WorkspaceEdit::default()
+                    }),
+                    ..CodeAction::default()
+                }));
+            }
+        }
         Ok(Some(out))
     }
 }
+
+/// Documents larger than this get no refactor actions (they rewrite the whole text).
+const MAX_REFACTOR_BYTES: usize = 256 * 1024;
 
 fn hover_text(rule: &rules::Rule, lang: Lang) -> String {
     let d = rule.doc(lang);

@@ -44,7 +44,7 @@ pub fn copies_whole_context(ins: &Instruction) -> bool {
 }
 
 /// Whether a COPY/ADD copies go.mod (explicitly or by a `go.*` pattern).
-fn copies_go_mod(ins: &Instruction) -> bool {
+pub fn copies_go_mod(ins: &Instruction) -> bool {
     if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) || ins.flag("from").is_some() {
         return false;
     }
@@ -54,6 +54,25 @@ fn copies_go_mod(ins: &Instruction) -> bool {
             let t = s.text.trim_start_matches("./");
             t == "go.mod" || t == "go.*" || t.ends_with("/go.mod") || t == "go.mod*"
         })
+}
+
+/// Whether the build can use Go modules: not when the context is known and has no
+/// go.mod (a GOPATH project), nor with a Go older than 1.11, which had no modules.
+/// (The finding still stands there: dependencies belong in a layer of their own; only
+/// the `go mod download` fix does not fit.)
+pub fn uses_modules(cx: &Ctx<'_>, stage: usize) -> bool {
+    if cx.context.known() && cx.project.go_mod.is_none() && cx.project.go_work.is_none() {
+        return false;
+    }
+    let root = cx.model.ancestors(stage).last().copied().unwrap_or(stage);
+    let version = cx.model.stages[root]
+        .base
+        .image
+        .as_ref()
+        .filter(|i| i.short_name() == "golang")
+        .and_then(|i| i.tag.as_deref())
+        .and_then(crate::semantic::knowledge::go_version_from_tag);
+    version.is_none_or(|v| v >= (1, 11))
 }
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -31,7 +31,7 @@ pub static RULE: Rule = Rule {
 };
 
 /// The Debian release of an image tag or repository, where it is spelled out.
-fn debian_release(image: &crate::semantic::ImageRef) -> Option<u32> {
+pub fn debian_release(image: &crate::semantic::ImageRef) -> Option<u32> {
     let s = format!(
         "{}:{}",
         image.repository,

@@ -13,7 +13,7 @@ mod df503_unknown_stage_reference;
 mod df504_duplicate_stage_name;
 mod df505_reserved_stage_name;
 mod df506_casing;
-mod df507_json_args_recommended;
+pub(crate) mod df507_json_args_recommended;
 mod df508_multiple_instructions;
 mod df509_undefined_variable;
 mod df510_legacy_key_value;
@@ -28,14 +28,14 @@ mod df518_unknown_rule_in_suppression;
 pub mod docs;
 pub mod fix;
 mod go101_single_stage_go_image;
-mod go102_source_copied_before_deps;
-mod go103_cgo_binary_in_static_runtime;
+pub(crate) mod go102_source_copied_before_deps;
+pub(crate) mod go103_cgo_binary_in_static_runtime;
 mod go104_mod_verify_missing;
 mod go105_debug_info_kept;
 mod go106_obsolete_build_flags;
 mod go107_hardcoded_target_platform;
 mod go108_go_version_below_go_mod;
-mod go109_cgo_disabled_but_required;
+pub(crate) mod go109_cgo_disabled_but_required;
 mod go110_module_cache_not_mounted;
 mod go111_copied_binary_not_built;
 mod go113_unpinned_go_install;
@@ -554,6 +554,47 @@ pub fn check_rules(
         model,
         diagnostics: out,
     }
+}
+
+/// Calls `f` with the context rules see (default configuration), for the refactors,
+/// which reuse the Go and runtime models.
+pub(crate) fn with_ctx<R>(
+    text: &str,
+    tree: &SyntaxTree,
+    context: &dyn BuildContext,
+    dockerfile: &str,
+    f: impl FnOnce(&Ctx<'_>) -> R,
+) -> R {
+    let model = semantic::analyze(text, tree);
+    let project = crate::context::go_project(context);
+    let config = Config::default();
+    let cx = Ctx {
+        text,
+        tree,
+        model: &model,
+        config: &config,
+        go_cell: std::cell::OnceCell::new(),
+        runtimes_cell: std::cell::OnceCell::new(),
+        shells_cell: std::cell::OnceCell::new(),
+        context,
+        dockerfile,
+        project: &project,
+    };
+    f(&cx)
+}
+
+/// The findings of one rule, before suppressions (a refactor asks whether GO101's
+/// condition holds, whatever the user chose to silence).
+pub(crate) fn findings_of(cx: &Ctx<'_>, code: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(rule) = rule(code) {
+        let mut sink = Sink {
+            rule,
+            out: &mut out,
+        };
+        (rule.check)(cx, &mut sink);
+    }
+    out
 }
 
 fn config_ignores(config: &Config, d: &Diagnostic) -> bool {

@@ -1,0 +1,65 @@
+use super::*;
+use crate::context::NoContext;
+
+fn run(text: &str, target: Target) -> Outcome {
+    refactor(text, &NoContext, "Dockerfile", target, Lang::En)
+}
+
+fn rewritten(text: &str, target: Target) -> String {
+    match run(text, target) {
+        Outcome::Rewritten(t) => t,
+        other => panic!("expected a rewrite, got {other:?}"),
+    }
+}
+
+const BASIC: &str = "FROM golang:1.21-alpine\n\nWORKDIR /app\nCOPY . .\n\nRUN go mod download\nRUN go build -o main .\n\nEXPOSE 8080\nCMD [\"./main\"]\n";
+
+#[test]
+fn basic_to_multi_stage() {
+    let out = rewritten(BASIC, Target::MultiStage);
+    assert_eq!(
+        out,
+        "FROM golang:1.21-alpine AS builder\n\nWORKDIR /app\nCOPY go.* ./\nRUN go mod download\nCOPY . .\n\nRUN CGO_ENABLED=0 go build -o main .\n\n# Runtime image: only the binary and the files it needs at run time.\nFROM alpine:3.24\nRUN apk --no-cache add ca-certificates\nRUN adduser -D -g '' appuser\nWORKDIR /app\nCOPY --from=builder /app/main ./main\nEXPOSE 8080\nUSER appuser\nCMD [\"./main\"]\n"
+    );
+    // Twice: nothing left to do.
+    assert!(matches!(
+        run(&out, Target::MultiStage),
+        Outcome::Unchanged(_)
+    ));
+}
+
+#[test]
+fn basic_to_scratch_composes() {
+    let out = rewritten(BASIC, Target::Scratch);
+    assert!(out.contains("FROM scratch"), "{out}");
+    assert!(
+        out.contains("COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/"),
+        "{out}"
+    );
+    assert!(out.contains("USER 65532:65532"), "{out}");
+    assert!(!out.contains("RUN apk"), "{out}");
+    assert!(matches!(run(&out, Target::Scratch), Outcome::Unchanged(_)));
+}
+
+#[test]
+fn declines_without_a_go_build() {
+    assert!(matches!(
+        run("FROM alpine:3.20\nRUN echo hi\n", Target::MultiStage),
+        Outcome::Declined(_)
+    ));
+}
+
+#[test]
+fn never_panics_on_odd_input() {
+    for t in [
+        "",
+        "FROM",
+        "FROM golang\nRUN go build\n",
+        "FROM golang AS x\nFROM x\nRUN go build -o /a .\nCMD /a\n",
+        "\u{feff}FROM golang:1.22\nRUN [\"go\", \"build\"]\n",
+    ] {
+        for target in Target::ALL {
+            let _ = run(t, target);
+        }
+    }
+}

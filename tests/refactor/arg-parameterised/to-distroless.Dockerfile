@@ -1,0 +1,21 @@
+ARG GO_VERSION=1.22
+FROM golang:${GO_VERSION}-alpine AS builder
+ARG VERSION=dev
+WORKDIR /build
+COPY go.* ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -ldflags "-s -w -X main.version=${VERSION}" -o /usr/local/bin/app .
+
+# Runtime image: only the binary and the files it needs at run time.
+FROM gcr.io/distroless/static-debian12:nonroot
+ARG VERSION=dev
+WORKDIR /build
+COPY --from=builder /usr/local/bin/app /usr/local/bin/app
+# Shown by `docker inspect`
+LABEL org.opencontainers.image.version=$VERSION
+ENV APP_ENV=production
+EXPOSE 9000
+USER nonroot
+ENTRYPOINT ["app"]
+CMD ["serve"]

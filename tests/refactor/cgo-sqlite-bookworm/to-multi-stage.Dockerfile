@@ -1,0 +1,16 @@
+FROM golang:1.22-bookworm AS builder
+WORKDIR /app
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN go build -o /app/server .
+
+# Runtime image: only the binary and the files it needs at run time.
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+RUN useradd --no-create-home --shell /usr/sbin/nologin appuser
+WORKDIR /app
+COPY --from=builder /app/server ./server
+EXPOSE 8080
+USER appuser
+CMD ["/app/server"]

@@ -1,0 +1,16 @@
+FROM golang:1.22 AS builder
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go install ./cmd/server
+
+# Runtime image: only the binary and the files it needs at run time.
+FROM alpine:3.24
+RUN apk --no-cache add ca-certificates
+RUN adduser -D -g '' appuser
+WORKDIR /src
+COPY --from=builder /go/bin/server /usr/local/bin/server
+EXPOSE 8080
+USER appuser
+CMD ["server"]

@@ -1,0 +1,18 @@
+# The guide's first Dockerfile: one stage on the Go toolchain.
+FROM golang:1.21-alpine AS builder
+
+# Set the working directory
+WORKDIR /app
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+
+RUN CGO_ENABLED=0 go build -o main .
+
+# Runtime image: only the binary and the files it needs at run time.
+FROM gcr.io/distroless/static-debian12:nonroot
+WORKDIR /app
+COPY --from=builder /app/main ./main
+EXPOSE 8080
+USER nonroot
+CMD ["./main"]

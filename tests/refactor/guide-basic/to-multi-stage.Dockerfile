@@ -1,0 +1,20 @@
+# The guide's first Dockerfile: one stage on the Go toolchain.
+FROM golang:1.21-alpine AS builder
+
+# Set the working directory
+WORKDIR /app
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+
+RUN CGO_ENABLED=0 go build -o main .
+
+# Runtime image: only the binary and the files it needs at run time.
+FROM alpine:3.24
+RUN apk --no-cache add ca-certificates
+RUN adduser -D -g '' appuser
+WORKDIR /app
+COPY --from=builder /app/main ./main
+EXPOSE 8080
+USER appuser
+CMD ["./main"]

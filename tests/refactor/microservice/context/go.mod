@@ -1,0 +1,3 @@
+module github.com/example/shop
+
+go 1.21

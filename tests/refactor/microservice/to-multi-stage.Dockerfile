@@ -1,0 +1,17 @@
+FROM golang:1.21-alpine AS builder
+WORKDIR /app
+COPY go.* ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -o api ./cmd/api
+
+# Runtime image: only the binary and the files it needs at run time.
+FROM alpine:3.24
+RUN apk --no-cache add ca-certificates
+RUN adduser -D -g '' appuser
+WORKDIR /app
+COPY --from=builder /app/api ./api
+COPY --from=builder /app/configs ./configs
+EXPOSE 8080
+USER appuser
+CMD ["./api"]
