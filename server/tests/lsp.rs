@@ -776,3 +776,99 @@ async fn abuse_invalid_utf8_huge_documents_and_cancellation() {
     let r = c.request("shutdown", json!(null)).await;
     assert!(r.get("error").is_none(), "{r}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refactor_actions_are_offered_where_they_apply() {
+    let single = "FROM golang:1.22-alpine\nWORKDIR /app\nCOPY . .\nRUN go build -o main .\nEXPOSE 8080\nCMD [\"./main\"]\n";
+    let mut c =
+        Client::start(json!({"capabilities": {}, "initializationOptions": {"language": "zh"}}))
+            .await;
+    c.notify("textDocument/didOpen", open(single, 1)).await;
+    let _ = c.diagnostics(URI, 1).await;
+    // Asked by kind over the whole file, as an editor command does.
+    let r = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 6, "character": 0}},
+                   "context": {"diagnostics": [], "only": ["refactor.rewrite"]}}),
+        )
+        .await;
+    let actions = r["result"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = actions
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "refactor.rewrite.dockwise.to-multi-stage",
+            "refactor.rewrite.dockwise.to-scratch",
+            "refactor.rewrite.dockwise.to-distroless"
+        ],
+        "{r}"
+    );
+    // Titles and the comment the rewrite adds follow the language.
+    assert!(actions[0]["title"].as_str().unwrap().contains("多阶段构建"));
+    let new = actions[0]["edit"]["changes"][URI][0]["newText"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(new.contains("FROM golang:1.22-alpine AS builder"), "{new}");
+    assert!(new.contains("FROM alpine:"), "{new}");
+    assert!(new.contains("# 运行镜像"), "{new}");
+
+    // Only one kind when only that kind is asked for; nothing with a quickfix filter.
+    let r = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 4}},
+                   "context": {"diagnostics": [], "only": ["refactor.rewrite.dockwise.to-scratch"]}}),
+        )
+        .await;
+    assert_eq!(r["result"].as_array().unwrap().len(), 1, "{r}");
+    let r = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 4}},
+                   "context": {"diagnostics": [], "only": ["quickfix"]}}),
+        )
+        .await;
+    assert!(r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| !a["kind"].as_str().unwrap().starts_with("refactor")));
+
+    // Applied: the multi-stage action is no longer offered on the result.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": new}]}),
+    )
+    .await;
+    let _ = c.diagnostics(URI, 2).await;
+    let r = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 4}},
+                   "context": {"diagnostics": []}}),
+        )
+        .await;
+    let kinds: Vec<String> = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["kind"].as_str().map(str::to_string))
+        .filter(|k| k.starts_with("refactor"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "refactor.rewrite.dockwise.to-scratch",
+            "refactor.rewrite.dockwise.to-distroless"
+        ]
+    );
+}

@@ -1059,6 +1059,18 @@ impl LanguageServer for Backend {
                 }));
             }
         }
+        // Honour the client's filter (`only`): a kind matches itself and its sub-kinds.
+        if let Some(only) = &params.context.only {
+            out.retain(|a| match a {
+                CodeActionOrCommand::CodeAction(a) => a.kind.as_ref().is_some_and(|k| {
+                    only.iter().any(|o| {
+                        let (k, o) = (k.as_str(), o.as_str());
+                        k == o || k.starts_with(&format!("{o}."))
+                    })
+                }),
+                CodeActionOrCommand::Command(_) => false,
+            });
+        }
         Ok(Some(out))
     }
 }

@@ -692,14 +692,14 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Lang) -> Result<String, Text> {
             .any(|i| i.index < whole.index && copies_go_mod(i.ins));
         if !mod_copied && !vendored && !uses_modules(cx, fin) {
             return Err(text!(
-                "line {}: the source is copied before the dependencies are fetched, and this build predates Go modules (no go.mod, or Go older than 1.11), so dockwise cannot set up a `go mod download` layer; move to modules first",
-                "第 {} 行：在获取依赖之前就复制了源码，而这个构建不使用 Go 模块（没有 go.mod，或 Go 版本低于 1.11），dockwise 无法为它建立 `go mod download` 层；请先迁移到 Go 模块",
+                "line {}: the source is copied before the dependencies are fetched, and this build's Go predates modules (older than 1.11), so dockwise cannot set up a `go mod download` layer; move to modules first",
+                "第 {} 行：在获取依赖之前就复制了源码，而这个构建所用的 Go 版本低于 1.11，还不支持模块，dockwise 无法为它建立 `go mod download` 层；请先迁移到 Go 模块",
                 line_of(text, whole.start)
             ));
         }
         if !mod_copied && !vendored {
             // Unknown context: `go.*` copies go.sum only when there is one.
-            let files = match (cx.context.known(), cx.project.go_sum) {
+            let files = match (cx.project.go_mod.is_some(), cx.project.go_sum) {
                 (true, true) => "go.mod go.sum",
                 (true, false) => "go.mod",
                 (false, _) => "go.*",

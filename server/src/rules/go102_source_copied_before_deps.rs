@@ -56,14 +56,12 @@ pub fn copies_go_mod(ins: &Instruction) -> bool {
         })
 }
 
-/// Whether the build can use Go modules: not when the context is known and has no
-/// go.mod (a GOPATH project), nor with a Go older than 1.11, which had no modules.
+/// Whether the build can use Go modules: not with a Go older than 1.11, which had none.
+/// (A context without go.mod proves little: the Dockerfile's folder is often not the
+/// context it is built with.)
 /// (The finding still stands there: dependencies belong in a layer of their own; only
 /// the `go mod download` fix does not fit.)
 pub fn uses_modules(cx: &Ctx<'_>, stage: usize) -> bool {
-    if cx.context.known() && cx.project.go_mod.is_none() && cx.project.go_work.is_none() {
-        return false;
-    }
     let root = cx.model.ancestors(stage).last().copied().unwrap_or(stage);
     let version = cx.model.stages[root]
         .base
