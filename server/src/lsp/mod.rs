@@ -324,7 +324,12 @@ impl LanguageServer for Backend {
                 .text_document
                 .as_ref()
                 .is_some_and(|t| t.diagnostic.is_some());
-            s.locale_lang = params.locale.as_deref().map_or(Lang::En, Lang::from_locale);
+            // No locale from the client (Neovim, Helix): the environment the editor started
+            // the server in decides, as for the command line.
+            s.locale_lang = params
+                .locale
+                .as_deref()
+                .map_or_else(crate::cli::lang_from_env, Lang::from_locale);
             s.shown = Shown::One(s.locale_lang);
             if let Some(o) = &params.initialization_options {
                 apply_options(&mut s, o);
