@@ -379,3 +379,62 @@ fn configuration_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown rule `NOPE`"));
 }
+
+#[test]
+fn refactor_prints_writes_and_declines() {
+    let dir = tempdir("refactor");
+    let f = dir.join("Dockerfile");
+    let single = "FROM golang:1.22-alpine\nWORKDIR /app\nCOPY . .\nRUN go build -o main .\nCMD [\"./main\"]\n";
+    std::fs::write(&f, single).unwrap();
+    let path = f.to_str().unwrap();
+
+    // Printed, the file untouched.
+    let o = run(&["refactor", "to-multi-stage", path]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let out = stdout(&o);
+    assert!(
+        out.contains("AS builder") && out.contains("FROM alpine:"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), single);
+
+    // Written; a second run has nothing to do and says so.
+    let o = run(&["refactor", "to-scratch", path, "--write"]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let written = std::fs::read_to_string(&f).unwrap();
+    assert!(written.contains("FROM scratch"), "{written}");
+    let o = run(&["refactor", "to-scratch", path, "--write", "--lang", "zh"]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("无需改动"),
+        "{o:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), written);
+
+    // Declined: exit 3 with the reason, in the chosen language; standard input works.
+    let o = run_stdin(
+        &["refactor", "to-multi-stage", "-", "--lang", "zh"],
+        "FROM alpine:3.20\nRUN echo hi\n",
+    );
+    assert_eq!(o.status.code(), Some(3), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("没有找到"),
+        "{o:?}"
+    );
+    assert!(o.stdout.is_empty());
+
+    // Usage errors: exit 2.
+    assert_eq!(run(&["refactor", "to-wasm", path]).status.code(), Some(2));
+    assert_eq!(
+        run(&["refactor", "to-scratch", "-", "--write"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["refactor", "to-scratch", "/nonexistent/Dockerfile"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
