@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds the corpus with the repository's Dockerfiles and runs one cargo-fuzz target.
-#   server/fuzz/run.sh parse 600
-#   server/fuzz/run.sh incremental 300     (alias of incremental_edits)
+#   server/fuzz/run.sh parse 600           (parser, rules, safe fixes)
+#   server/fuzz/run.sh ide 600             (analysis, editor features at random positions, refactors)
+#   server/fuzz/run.sh incremental 300     (alias of incremental_edits: random edit sequences)
 # Extra arguments after SECONDS go to libFuzzer (e.g. -jobs=2, -only_ascii=1).
 # The toolchain is stable: RUSTC_BOOTSTRAP=1 lets cargo-fuzz use the -Z flags it needs.
 set -euo pipefail
@@ -23,10 +24,16 @@ seed() {
     [ -d "$1" ] || return 0
     find "$1" -type f -name '*.Dockerfile' -print0 |
         while IFS= read -r -d '' f; do
-            cp -f "$f" "$corpus/$(sha1sum "$f" | cut -c1-40)"
+            if [ "$target" = ide ]; then
+                # The ide target reads 8 seed bytes before the text.
+                { printf '\x01\x02\x03\x04\x05\x06\x07\x08'; cat "$f"; } > "$corpus/$(sha1sum "$f" | cut -c1-40)"
+            else
+                cp -f "$f" "$corpus/$(sha1sum "$f" | cut -c1-40)"
+            fi
         done
 }
 seed "$repo/tests/fixtures"
+seed "$repo/tests/refactor"
 seed "${DOCKWISE_REAL_CORPUS:-/work/shared/corpus/real}"
 
 cd "$here"

@@ -1,6 +1,6 @@
 //! Arbitrary bytes → lossy UTF-8 → parse. Checks that the tree tiles the text, then runs
 //! every rule and applies the safe fixes (and checks the fixed text once more): none of
-//! it may panic.
+//! it may panic. The editor features and refactors have their own target (`ide`).
 #![no_main]
 
 use dockwise::rules::{self, Applicability, Config};
@@ -49,43 +49,8 @@ fn check_and_fix(text: &str) -> String {
     fixed
 }
 
-/// The editor features over the same text: none may panic; semantic tokens never overlap;
-/// a format that is not refused is idempotent.
-fn editor_features(text: &str) {
-    use dockwise::i18n::Lang;
-    use dockwise::ide;
-    let tree = syntax::parse(text);
-    let model = dockwise::semantic::analyze(text, &tree);
-    let toks = ide::tokens::tokens(text, &tree, &model);
-    for w in toks.windows(2) {
-        assert!(w[0].range.end <= w[1].range.start, "overlapping tokens {w:?}");
-    }
-    let _ = ide::navigation::symbols(text, &tree, &model);
-    let _ = ide::navigation::folding(text, &tree, &model);
-    let _ = ide::navigation::inlay_hints(&model);
-    let _ = ide::navigation::image_links(&model);
-    // A handful of offsets, spread over the text (every offset would be too slow).
-    let step = (text.len() / 16).max(1);
-    for mut off in (0..=text.len()).step_by(step) {
-        // Editors send positions, which the document turns into char boundaries.
-        while !text.is_char_boundary(off) {
-            off -= 1;
-        }
-        let _ = ide::hover::hover(text, &tree, &model, off, Lang::Zh);
-        let _ = ide::navigation::definition(&model, off);
-        let _ = ide::navigation::references(&model, off);
-        let _ = ide::navigation::rename(text, &model, off, "renamed");
-        let _ = ide::completion::complete(text, &tree, off, Lang::En);
-    }
-    if let Ok(once) = ide::format::formatted(text, &tree) {
-        let again = ide::format::formatted(&once, &syntax::parse(&once));
-        assert_eq!(again.as_deref(), Ok(once.as_str()), "format is not idempotent");
-    }
-}
-
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    editor_features(&text);
     let fixed = check_and_fix(&text);
     if fixed != *text {
         // The fixed text is new input too: it must parse, tile and check.

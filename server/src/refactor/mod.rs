@@ -491,6 +491,65 @@ fn is_go_env_key(k: &str) -> bool {
 /// uses them at run time.
 const RUNTIME_PACKAGES: &[&str] = &["tzdata", "curl", "bash"];
 
+/// Packages only the build uses (compilers, VCS, fetch and archive tools).
+const BUILD_ONLY_PACKAGES: &[&str] = &[
+    "git",
+    "gcc",
+    "g++",
+    "make",
+    "build-base",
+    "build-essential",
+    "musl-dev",
+    "libc-dev",
+    "libc6-dev",
+    "binutils",
+    "upx",
+    "upx-ucl",
+    "protobuf",
+    "protoc",
+    "openssh-client",
+    "openssh",
+    "pkgconfig",
+    "pkg-config",
+    "pkgconf",
+    "go",
+    "mercurial",
+    "bzr",
+    "subversion",
+    "linux-headers",
+    "cmake",
+    "autoconf",
+    "automake",
+    "libtool",
+    "wget",
+    "unzip",
+    "tar",
+    "gzip",
+    "xz",
+    "xz-utils",
+    "file",
+    "jq",
+    "patch",
+    "clang",
+    "llvm",
+    "gnupg",
+    "dirmngr",
+    "apt-transport-https",
+    "software-properties-common",
+    "lsb-release",
+    "nodejs",
+    "npm",
+    "yarn",
+    "python3",
+    "python",
+    "zip",
+    "bzip2",
+    "ccache",
+    "gdb",
+    "dpkg-dev",
+    "fakeroot",
+];
+
 fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Lang) -> Result<String, Text> {
     let text = cx.text;
     let tree = cx.tree;
@@ -509,32 +568,69 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Lang) -> Result<String, Text> {
     let root = cx.model.ancestors(fin).last().copied().unwrap_or(fin);
     let root_image = cx.model.stages[root].base.image.clone();
     let libc = rt.as_ref().and_then(|r| r.libc);
-    let (runtime_image, apk) = match cgo {
-        Cgo::Off { .. } => (alpine.clone(), true),
-        Cgo::Needed => match libc {
-            Some(Libc::Musl) => (alpine.clone(), true),
-            Some(Libc::Glibc) => {
-                let release = root_image.as_ref().and_then(debian_release);
-                let name = match release {
-                    Some(13) => "trixie",
-                    Some(12) => "bookworm",
-                    Some(11) => "bullseye",
-                    _ => {
-                        return Err(text!(
-                            "the build needs cgo, so the binary needs the same glibc at run time, and the builder's Debian release is not in its tag; pin it (for example `golang:1.22-bookworm`) and try again",
-                            "构建需要 cgo，运行时必须有相同版本的 glibc，但构建镜像的标签里看不出 Debian 版本；请固定它（例如 `golang:1.22-bookworm`）后再试"
-                        ))
-                    }
-                };
-                (format!("debian:{name}-slim"), false)
+    // Packages the original image installed for the app itself (not build tools): the
+    // runtime needs them too, from the same package manager.
+    let mut extras: Vec<String> = Vec::new();
+    if let Some(r) = &rt {
+        for p in &r.installed {
+            let n = p.name.as_str();
+            let build_only = BUILD_ONLY_PACKAGES.contains(&n)
+                || n.ends_with("-dev")
+                || n.ends_with("-devel")
+                || n.starts_with('.')
+                || n.starts_with("golang")
+                || n.starts_with("go1")
+                || REPLACEABLE_PACKAGES.contains(&n)
+                || RUNTIME_PACKAGES.contains(&n);
+            if !build_only && !extras.iter().any(|e| e == n) {
+                extras.push(n.to_string());
             }
+        }
+    }
+    let glibc_runtime = match (cgo, libc) {
+        (Cgo::Needed, Some(Libc::Glibc)) => true,
+        (_, Some(Libc::Glibc)) => !extras.is_empty(),
+        (Cgo::Needed, Some(Libc::Musl)) => false,
+        (Cgo::Needed, _) => {
+            return Err(text!(
+                "the build needs cgo and the builder's C library is unknown, so no runtime image can be chosen safely",
+                "构建需要 cgo，但不清楚构建镜像使用的 C 库，无法安全地选择运行镜像"
+            ))
+        }
+        (_, Some(Libc::Musl)) => false,
+        _ if !extras.is_empty() => {
+            return Err(text!(
+                "the image installs {} for the app, and dockwise does not know which runtime image provides it; split the stages by hand",
+                "镜像为应用安装了 {}，dockwise 不知道哪个运行镜像能提供它；请手动拆分阶段",
+                extras.join(", ")
+            ))
+        }
+        _ => false,
+    };
+    let (runtime_image, apk) = if glibc_runtime {
+        let release = root_image.as_ref().and_then(debian_release);
+        let name = match release {
+            Some(13) => "trixie",
+            Some(12) => "bookworm",
+            Some(11) => "bullseye",
             _ => {
-                return Err(text!(
-                    "the build needs cgo and the builder's C library is unknown, so no runtime image can be chosen safely",
-                    "构建需要 cgo，但不清楚构建镜像使用的 C 库，无法安全地选择运行镜像"
-                ))
+                return Err(if cgo == Cgo::Needed {
+                    text!(
+                        "the build needs cgo, so the binary needs the same glibc at run time, and the builder's Debian release is not in its tag; pin it (for example `golang:1.22-bookworm`) and try again",
+                        "构建需要 cgo，运行时必须有相同版本的 glibc，但构建镜像的标签里看不出 Debian 版本；请固定它（例如 `golang:1.22-bookworm`）后再试"
+                    )
+                } else {
+                    text!(
+                        "the image installs {} for the app with apt, so the runtime must be the same Debian release, which the builder's tag does not name; pin it (for example `golang:1.22-bookworm`) and try again",
+                        "镜像用 apt 为应用安装了 {}，运行镜像必须是相同的 Debian 版本，但构建镜像的标签里看不出版本；请固定它（例如 `golang:1.22-bookworm`）后再试",
+                        extras.join(", ")
+                    )
+                })
             }
-        },
+        };
+        (format!("debian:{name}-slim"), false)
+    } else {
+        (alpine.clone(), true)
     };
 
     let mut edits = Edits::default();
@@ -658,6 +754,7 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Lang) -> Result<String, Text> {
         i.ins.keyword == Keyword::Env
             && matches!(&i.ins.args, Args::Pairs { pairs, .. } if pairs.iter().any(|p| p.key.text == "TZ"))
     });
+    packages.extend(extras.iter().cloned());
     for p in RUNTIME_PACKAGES {
         let used = match *p {
             "tzdata" => tz_env || installed.contains(p),
@@ -982,10 +1079,12 @@ const REPLACEABLE_PACKAGES: &[&str] = &["ca-certificates", "ca-certificates-bund
 
 /// Whether a RUN only installs CA certificates / tzdata or creates a user, things the
 /// new runtime gets another way.
-fn replaceable_run(cx: &Ctx<'_>, item: usize, p: &mut Provided) -> bool {
+/// `Err` holds the packages it installs that the new image cannot get (may be empty
+/// when it is some other command).
+fn replaceable_run(cx: &Ctx<'_>, item: usize, p: &mut Provided) -> Result<(), Vec<String>> {
     let cmds = cx.commands_of(item);
     if cmds.is_empty() {
-        return false;
+        return Err(Vec::new());
     }
     for c in cmds {
         let args: Vec<&str> = c.args().iter().map(|a| a.text.as_str()).collect();
@@ -1014,7 +1113,18 @@ fn replaceable_run(cx: &Ctx<'_>, item: usize, p: &mut Provided) -> bool {
             _ => false,
         };
         if !ok {
-            return false;
+            let installs = matches!(plain.first(), Some(&"add" | &"install"))
+                && matches!(c.program(), Some("apk" | "apt-get" | "apt"));
+            let pkgs = if installs {
+                plain[1..]
+                    .iter()
+                    .filter(|p| !REPLACEABLE_PACKAGES.contains(p))
+                    .map(|p| p.to_string())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            return Err(pkgs);
         }
         if plain.iter().any(|a| a.starts_with("ca-certificates"))
             || c.program() == Some("update-ca-certificates")
@@ -1025,7 +1135,7 @@ fn replaceable_run(cx: &Ctx<'_>, item: usize, p: &mut Provided) -> bool {
             p.zoneinfo = true;
         }
     }
-    true
+    Ok(())
 }
 
 fn copies_path(cx: &Ctx<'_>, stage: usize, pred: impl Fn(&str) -> bool) -> bool {
@@ -1178,15 +1288,35 @@ fn swap_runtime(
         let line = line_in_user_file(i);
         match i.ins.keyword {
             Keyword::Run => {
-                if replaceable_run(cx, i.index, &mut provided) {
-                    edits.remove_with_comments(tree, i.index);
-                } else {
-                    return Err(text!(
+                match replaceable_run(cx, i.index, &mut provided) {
+                    Ok(()) => edits.remove_with_comments(tree, i.index),
+                    Err(pkgs) if !pkgs.is_empty() => {
+                        // In a rewrite of a single-stage file this RUN is ours: name the
+                        // user's line that installs the package.
+                        let line = match origin {
+                            Some(o) if !o.contains(&text[i.line_range()]) => o
+                                .lines()
+                                .position(|l| {
+                                    !l.trim_start().starts_with('#')
+                                        && l.split_whitespace().any(|w| w == pkgs[0])
+                                })
+                                .map_or(line, |n| n + 1),
+                            _ => line,
+                        };
+                        return Err(text!(
+                            "line {}: the app needs {} at run time, which only a package manager can install, and {} has none; keep a runtime with a package manager (to-multi-stage)",
+                            "第 {} 行：应用运行时需要 {}，只能用包管理器安装，而 {} 没有包管理器；请保留带包管理器的运行镜像（to-multi-stage）",
+                            line,
+                            pkgs.join(", "),
+                            what
+                        ));
+                    }
+                    Err(_) => return Err(text!(
                         "line {}: this `RUN` needs a shell and tools that {} does not have; move it into the build stage (and copy its result) or drop it",
                         "第 {} 行：这条 `RUN` 需要 shell 和 {} 中没有的工具；请把它移到构建阶段（再复制结果），或者删除它",
                         line,
                         what
-                    ));
+                    )),
                 }
             }
             Keyword::Cmd | Keyword::Entrypoint => {

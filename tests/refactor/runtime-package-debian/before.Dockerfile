@@ -1,0 +1,9 @@
+FROM golang:1.23-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends libvips42 && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -o /usr/local/bin/thumbs .
+USER nobody
+ENTRYPOINT ["thumbs"]
