@@ -367,7 +367,10 @@ fn is_root_user(u: &str) -> bool {
 
 struct Single {
     fin: usize,
+    /// The last build of the app (the program the image runs, usually).
     build: GoCommand,
+    /// Every build of the final stage (a server and its migration tool …).
+    builds: Vec<GoCommand>,
 }
 
 /// `Some` when the final image is the Go toolchain that builds the app (GO101's
@@ -406,9 +409,16 @@ fn single_stage(cx: &Ctx<'_>) -> Result<Option<Single>, Text> {
             name
         ));
     }
+    let builds = cx
+        .go()
+        .iter()
+        .filter(|b| b.stage == fin && is_app_build(b))
+        .cloned()
+        .collect();
     Ok(Some(Single {
         fin,
         build: g.clone(),
+        builds,
     }))
 }
 
@@ -559,7 +569,12 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Lang) -> Result<String, Text> {
     let rt = cx.runtimes().get(fin).cloned();
 
     // The runtime image.
-    let cgo = cgo_mode(cx, g);
+    // cgo is needed when any build of the stage needs it.
+    let cgo = if s.builds.iter().any(|b| cgo_mode(cx, b) == Cgo::Needed) {
+        Cgo::Needed
+    } else {
+        cgo_mode(cx, g)
+    };
     let alpine = knowledge::recommended_for(&crate::semantic::ImageRef {
         repository: "alpine".into(),
         ..Default::default()
@@ -634,8 +649,12 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Lang) -> Result<String, Text> {
     };
 
     let mut edits = Edits::default();
-    if let Cgo::Off { add_prefix: true } = cgo {
-        add_cgo_prefix(cx, g, &mut edits)?;
+    if let Cgo::Off { .. } = cgo {
+        for b in &s.builds {
+            if cgo_mode(cx, b) == (Cgo::Off { add_prefix: true }) {
+                add_cgo_prefix(cx, b, &mut edits)?;
+            }
+        }
     }
 
     // The builder's name.
@@ -1024,6 +1043,26 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Lang) -> Result<String, Text> {
         &mut out,
         &format!("COPY --from={builder} {bin} {}", rel_in_wd(&dest)),
     );
+    // The stage's other binaries, where their paths are known.
+    let module = cx.project.go_mod.as_ref().and_then(|m| m.module.as_deref());
+    let mut copied_bins = vec![bin.clone()];
+    for b in &s.builds {
+        let Some(p) = go::output_path(b, module) else {
+            continue;
+        };
+        if copied_bins.contains(&p) {
+            continue;
+        }
+        let d = match p.strip_prefix("/go/bin/") {
+            Some(name) => format!("/usr/local/bin/{name}"),
+            None => p.clone(),
+        };
+        push_line(
+            &mut out,
+            &format!("COPY --from={builder} {p} {}", rel_in_wd(&d)),
+        );
+        copied_bins.push(p);
+    }
     if let Some(root_dir) = &src_root {
         for a in &assets {
             let src = format!("{}/{}", root_dir.trim_end_matches('/'), a);
@@ -1225,10 +1264,25 @@ fn swap_runtime(
     let mut edits = Edits::default();
     // A static binary.
     let builder_rt = cx.runtimes().get(b).cloned();
-    let new_image = match cgo_mode(cx, &g) {
-        Cgo::Off { add_prefix } => {
-            if add_prefix {
-                add_cgo_prefix(cx, &g, &mut edits)?;
+    // Every build of the app in the builder's chain must be static.
+    let mut chain = vec![b];
+    chain.extend(cx.model.ancestors(b));
+    let b_builds: Vec<&GoCommand> = cx
+        .go()
+        .iter()
+        .filter(|x| chain.contains(&x.stage) && is_app_build(x))
+        .collect();
+    let cgo = if b_builds.iter().any(|x| cgo_mode(cx, x) == Cgo::Needed) {
+        Cgo::Needed
+    } else {
+        cgo_mode(cx, &g)
+    };
+    let new_image = match cgo {
+        Cgo::Off { .. } => {
+            for x in &b_builds {
+                if cgo_mode(cx, x) == (Cgo::Off { add_prefix: true }) {
+                    add_cgo_prefix(cx, x, &mut edits)?;
+                }
             }
             if scratch {
                 "scratch".to_string()

@@ -324,9 +324,21 @@ pub fn go_commands(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<GoComman
         let (mod_cache, build_cache) = cache_mounts(target);
         let cmds = model.commands_of(text, tree, i.index);
         let mut exported: Vec<(String, EnvValue)> = Vec::new();
-        let workdir =
+        let mut workdir =
             workdir_at(tree, model, stage, i.index).or_else(|| image_workdir(model, stage));
         for c in cmds {
+            // `cd dir && go build …`: the shell's directory for the commands after it.
+            // (A `cd` inside a subshell or a pipeline is rare enough to ignore.)
+            if c.program() == Some("cd") {
+                workdir = match c.args().first().map(|a| a.text.as_str()) {
+                    Some(d) if !d.contains('$') && d != "-" => {
+                        let p = join_path(workdir.as_deref(), d);
+                        p.starts_with('/').then_some(p)
+                    }
+                    _ => None,
+                };
+                continue;
+            }
             if matches!(c.program(), Some("export")) {
                 for w in c.args() {
                     if let Some((k, v)) = w.text.split_once('=') {
@@ -598,6 +610,17 @@ mod tests {
     use super::*;
     use crate::semantic::analyze;
     use crate::syntax::parse;
+
+    #[test]
+    fn cd_changes_the_directory_of_later_commands() {
+        let (_, c) = cmds("FROM golang:1.22\nWORKDIR /src\nRUN cd cmd/api && go build -o api . && cd /tmp && go build -o x ./y\n");
+        assert_eq!(c[0].workdir.as_deref(), Some("/src/cmd/api"));
+        assert_eq!(
+            output_path(&c[0], None).as_deref(),
+            Some("/src/cmd/api/api")
+        );
+        assert_eq!(c[1].workdir.as_deref(), Some("/tmp"));
+    }
 
     fn cmds(text: &str) -> (Model, Vec<GoCommand>) {
         let tree = parse(text);
