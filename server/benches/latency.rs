@@ -4,6 +4,8 @@
 //!     cargo bench --bench latency                              # print the table
 //!     DOCKWISE_LATENCY_WRITE=1 cargo bench --bench latency     # and update docs/latency.md
 //!     DOCKWISE_LATENCY_VERBOSE=1 cargo bench --bench latency   # + memory per phase, edit trend
+//!     DOCKWISE_LATENCY_FILES=a/Dockerfile:b/Dockerfile cargo bench --bench latency
+//!                                                  # + these files (`:`-separated, ASCII)
 //!
 //! Each server runs as a child process spoken to over stdio (JSON-RPC with
 //! `Content-Length` framing; a reader thread timestamps every message as its body
@@ -370,6 +372,8 @@ fn spots(text: &str) -> Spots {
     let needle = "        -o /out/";
     let edit = if text.contains("        -o /out/svc") {
         synthetic::mid_run_offset(text)
+    } else if !text.contains(needle) {
+        other_edit_offset(text)
     } else {
         let from = text.len() / 2;
         let at = text[from..]
@@ -391,6 +395,34 @@ fn spots(text: &str) -> Spots {
         run_line: position(text, run).0,
         from_line: position(text, from).0,
     }
+}
+
+/// The edit point of a file given by path (`DOCKWISE_LATENCY_FILES`): inside the output
+/// name of the `-o` flag of the RUN nearest after the middle (`-o main` → `-o m|ain`),
+/// as the synthetic files edit their `-o /out/…` path; without one, before the last
+/// character of the first line of the last RUN.
+fn other_edit_offset(text: &str) -> usize {
+    let runs: Vec<usize> = text
+        .match_indices("\nRUN ")
+        .map(|(i, _)| i + 1)
+        .chain(text.starts_with("RUN ").then_some(0))
+        .collect();
+    let half = text.len() / 2;
+    let flag = |run: usize| {
+        let line_end = text[run..].find('\n').map_or(text.len(), |i| run + i);
+        text[run..line_end]
+            .find(" -o ")
+            .map(|i| run + i + " -o ".len() + 1)
+    };
+    runs.iter()
+        .filter(|&&r| r >= half)
+        .chain(runs.iter())
+        .find_map(|&r| flag(r))
+        .unwrap_or_else(|| {
+            let run = *runs.last().expect("a RUN instruction to edit");
+            let line = text[run..].lines().next().unwrap_or_default();
+            run + line.trim_end_matches(['\\', ' ', '\r']).len() - 1
+        })
 }
 
 fn initialize_params() -> Value {
@@ -455,7 +487,7 @@ impl Stats {
 struct Run {
     server: String,
     version: String,
-    file: &'static str,
+    file: String,
     lines: usize,
     open_to_diags: Duration,
     diags_after_open: usize,
@@ -480,7 +512,7 @@ fn is_diags_for_uri(v: &Value) -> bool {
     v["method"] == "textDocument/publishDiagnostics" && v["params"]["uri"] == URI
 }
 
-fn measure(server: &Server, file: &'static str, text: &str) -> Res<Run> {
+fn measure(server: &Server, file: &str, text: &str) -> Res<Run> {
     std::fs::create_dir_all(DIR).map_err(|e| format!("{DIR}: {e}"))?;
     std::fs::write(format!("{DIR}/Dockerfile"), text).map_err(|e| format!("{DIR}: {e}"))?;
     let spots = spots(text);
@@ -490,7 +522,7 @@ fn measure(server: &Server, file: &'static str, text: &str) -> Res<Run> {
     result
 }
 
-fn session(c: &mut Conn, server: &Server, file: &'static str, text: &str, s: &Spots) -> Res<Run> {
+fn session(c: &mut Conn, server: &Server, file: &str, text: &str, s: &Spots) -> Res<Run> {
     let (init, _) = c.request("initialize", initialize_params())?;
     let version = init["serverInfo"]["version"]
         .as_str()
@@ -619,7 +651,7 @@ fn session(c: &mut Conn, server: &Server, file: &'static str, text: &str, s: &Sp
     Ok(Run {
         server: server.name.to_string(),
         version,
-        file,
+        file: file.to_string(),
         lines: text.lines().count(),
         open_to_diags,
         diags_after_open,
@@ -868,8 +900,26 @@ fn main() -> ExitCode {
     let machine = machine();
     let ticks = cpu_ticks();
     let big = synthetic::go_services(3000);
-    let files: [(&'static str, &str); 2] =
-        [("go_services(3000)", &big), ("GO_60", synthetic::GO_60)];
+    let mut files: Vec<(String, String)> = vec![
+        ("go_services(3000)".to_string(), big),
+        ("GO_60".to_string(), synthetic::GO_60.to_string()),
+    ];
+    // Files given by path, e.g. the guide's examples (`bench/lsp.sh` passes them).
+    if let Some(paths) = std::env::var_os("DOCKWISE_LATENCY_FILES") {
+        for p in std::env::split_paths(&paths).filter(|p| !p.as_os_str().is_empty()) {
+            match std::fs::read_to_string(&p) {
+                Ok(text) if text.is_ascii() => files.push((p.display().to_string(), text)),
+                Ok(_) => {
+                    eprintln!("latency: {} is not ASCII; skipped", p.display());
+                    return ExitCode::FAILURE;
+                }
+                Err(e) => {
+                    eprintln!("latency: {}: {e}", p.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    }
 
     let mut servers = vec![Server {
         name: "dockwise",

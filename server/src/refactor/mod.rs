@@ -164,19 +164,6 @@ pub fn refactor(
     }
 }
 
-/// The refactors that would rewrite this file (for offering code actions).
-pub fn applicable(text: &str, context: &dyn BuildContext, dockerfile: &str) -> Vec<Target> {
-    Target::ALL
-        .into_iter()
-        .filter(|&t| {
-            matches!(
-                refactor(text, context, dockerfile, t, Lang::En),
-                Outcome::Rewritten(_)
-            )
-        })
-        .collect()
-}
-
 // ---------------------------------------------------------------------------------
 // Shared pieces
 
