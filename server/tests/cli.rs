@@ -438,3 +438,44 @@ fn refactor_prints_writes_and_declines() {
         Some(2)
     );
 }
+
+/// A client that initializes, opens a file, asks something and then goes away without
+/// `shutdown`/`exit`: the server must notice the closed stdin and exit (no orphan).
+#[test]
+fn server_exits_when_an_initialized_client_disappears() {
+    let mut child = dockwise()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let frame = |v: serde_json::Value| {
+        let b = v.to_string();
+        format!("Content-Length: {}\r\n\r\n{}", b.len(), b)
+    };
+    let msgs = [
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": "file:///tmp/x/Dockerfile", "languageId": "dockerfile", "version": 1, "text": "FROM golang:1.22\nRUN go build -o /app .\n"}}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {"textDocument": {"uri": "file:///tmp/x/Dockerfile"}, "position": {"line": 0, "character": 1}}}),
+    ];
+    for m in msgs {
+        stdin.write_all(frame(m).as_bytes()).unwrap();
+    }
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(stdin);
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("the server kept running after its client went away");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

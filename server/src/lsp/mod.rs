@@ -1110,11 +1110,22 @@ pub fn run_stdio() -> std::process::ExitCode {
     };
     rt.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
-        Server::new(sanitized(tokio::io::stdin()), tokio::io::stdout(), socket)
+        let (input, ended) = sanitized_with_end(tokio::io::stdin());
+        let serve = Server::new(input, tokio::io::stdout(), socket)
             .concurrency_level(32)
-            .serve(service)
-            .await;
+            .serve(service);
+        tokio::pin!(serve);
+        // The server loop also waits for its output side, which stays open while the
+        // service lives: a client that vanishes without `exit` would leave us running.
+        // When stdin ends, give in-flight answers a moment, then stop.
+        tokio::select! {
+            _ = &mut serve => {}
+            _ = ended => {
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(2), &mut serve).await;
+            }
+        }
     });
+    rt.shutdown_timeout(std::time::Duration::from_millis(500));
     std::process::ExitCode::SUCCESS
 }
 
@@ -1125,9 +1136,33 @@ pub fn sanitized<R>(input: R) -> tokio::io::DuplexStream
 where
     R: tokio::io::AsyncRead + Unpin + Send + 'static,
 {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
-    let (server_side, mut feed) = tokio::io::duplex(1 << 20);
+    sanitized_with_end(input).0
+}
+
+/// [`sanitized`], and a receiver that completes when the input has ended (the client
+/// closed our stdin or sent something that cannot be framed).
+pub fn sanitized_with_end<R>(
+    input: R,
+) -> (tokio::io::DuplexStream, tokio::sync::oneshot::Receiver<()>)
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+{
+    let (server_side, feed) = tokio::io::duplex(1 << 20);
+    let (ended, ended_rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
+        reframe(input, feed).await;
+        let _ = ended.send(());
+    });
+    (server_side, ended_rx)
+}
+
+/// Copies LSP messages from `input` to `feed`, re-framed with valid UTF-8 bodies.
+async fn reframe<R>(input: R, mut feed: tokio::io::DuplexStream)
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+{
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    {
         let mut r = tokio::io::BufReader::new(input);
         loop {
             // Headers: lines up to an empty one.
@@ -1171,8 +1206,7 @@ where
                 return;
             }
         }
-    });
-    server_side
+    }
 }
 
 /// The service, for in-process tests over any byte stream.
