@@ -871,4 +871,18 @@ async fn refactor_actions_are_offered_where_they_apply() {
             "refactor.rewrite.dockwise.to-distroless"
         ]
     );
+    // Asked for by name where it does not apply: a disabled action with the reason.
+    let r = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 4}},
+                   "context": {"diagnostics": [], "only": ["refactor.rewrite.dockwise.to-multi-stage"]}}),
+        )
+        .await;
+    let actions = r["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{r}");
+    assert!(actions[0]["edit"].is_null(), "{r}");
+    let reason = actions[0]["disabled"]["reason"].as_str().unwrap();
+    assert!(reason.contains("运行阶段"), "{reason}");
 }

@@ -1024,44 +1024,63 @@ impl LanguageServer for Backend {
         if wants_refactor && (on_from || asked_by_kind) && doc.text().len() <= MAX_REFACTOR_BYTES {
             let text = doc.text().to_string();
             let lang = s.shown.lang();
-            let targets = tokio::task::spawn_blocking({
+            let outcomes = tokio::task::spawn_blocking({
                 let (ctx, name) = context_of(&uri);
                 move || {
                     crate::refactor::Target::ALL
                         .into_iter()
-                        .filter_map(|t| {
-                            match crate::refactor::refactor(&text, ctx.as_ref(), &name, t, lang) {
-                                crate::refactor::Outcome::Rewritten(new) => Some((t, new)),
-                                _ => None,
-                            }
+                        .map(|t| {
+                            (
+                                t,
+                                crate::refactor::refactor(&text, ctx.as_ref(), &name, t, lang),
+                            )
                         })
                         .collect::<Vec<_>>()
                 }
             })
             .await
             .unwrap_or_default();
-            for (t, new) in targets {
+            for (t, outcome) in outcomes {
                 let kind = t.code_action_kind();
-                if let Some(only) = &params.context.only {
-                    if !only.iter().any(|k| {
-                        let k = k.as_str();
-                        kind == k || kind.starts_with(&format!("{k}."))
-                    }) {
-                        continue;
+                // Named exactly (not just `refactor`): the caller wants this action.
+                let named = params
+                    .context
+                    .only
+                    .as_ref()
+                    .is_some_and(|only| only.iter().any(|k| k.as_str() == kind));
+                let action = match outcome {
+                    crate::refactor::Outcome::Rewritten(new) => {
+                        let whole = range_of(&doc, &(0..doc.text().len()), s.encoding);
+                        let mut changes = std::collections::HashMap::new();
+                        changes.insert(uri.clone(), vec![TextEdit::new(whole, new)]);
+                        CodeAction {
+                            title: s.shown.text(&t.title()),
+                            kind: Some(CodeActionKind::new(kind)),
+                            edit: Some(WorkspaceEdit {
+                                changes: Some(changes),
+                                ..WorkspaceEdit::default()
+                            }),
+                            ..CodeAction::default()
+                        }
                     }
-                }
-                let whole = range_of(&doc, &(0..doc.text().len()), s.encoding);
-                let mut changes = std::collections::HashMap::new();
-                changes.insert(uri.clone(), vec![TextEdit::new(whole, new)]);
-                out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: s.shown.text(&t.title()),
-                    kind: Some(CodeActionKind::new(kind)),
-                    edit: Some(WorkspaceEdit {
-                        changes: Some(changes),
-                        ..WorkspaceEdit::default()
-                    }),
-                    ..CodeAction::default()
-                }));
+                    // Asked for by name: say why it does not apply (editors show the
+                    // reason of a disabled action).
+                    crate::refactor::Outcome::Declined(why)
+                    | crate::refactor::Outcome::Unchanged(why)
+                        if named =>
+                    {
+                        CodeAction {
+                            title: s.shown.text(&t.title()),
+                            kind: Some(CodeActionKind::new(kind)),
+                            disabled: Some(CodeActionDisabled {
+                                reason: s.shown.text(&why),
+                            }),
+                            ..CodeAction::default()
+                        }
+                    }
+                    _ => continue,
+                };
+                out.push(CodeActionOrCommand::CodeAction(action));
             }
         }
         // Honour the client's filter (`only`): a kind matches itself and its sub-kinds.
