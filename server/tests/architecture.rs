@@ -11,6 +11,7 @@ const CORE: &[&str] = &[
     "i18n",
     "context",
     "ide",
+    "refactor",
     "document.rs",
 ];
 const FORBIDDEN: &[&str] = &[
