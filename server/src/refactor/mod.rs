@@ -1219,6 +1219,22 @@ fn swap_runtime(
     if !scratch && distroless_now {
         return Ok(None);
     }
+    // Only a plain base (a distribution or a minimal image) can be swapped: an
+    // application image (`nginx`, `debian-iptables`, a DNS server …) brings what the
+    // program needs, which dockwise cannot list.
+    let plain_base = knowledge::image_facts(&img).is_some_and(|f| {
+        matches!(
+            f.kind,
+            knowledge::ImageKind::Os | knowledge::ImageKind::Minimal
+        )
+    });
+    if !plain_base {
+        return Err(text!(
+            "the runtime image `{}` is not a plain base image dockwise knows (alpine, debian, ubuntu, distroless …): it may bring things the app needs, so replace it by hand",
+            "运行镜像 `{}` 不是 dockwise 了解的纯基础镜像（alpine、debian、ubuntu、distroless 等），其中可能有应用依赖的内容；请手动替换",
+            st.base.raw
+        ));
+    }
     // The binary: a COPY --from of a stage that builds Go.
     let mut found: Option<(usize, GoCommand)> = None;
     for r in &cx.model.refs {
@@ -1417,7 +1433,9 @@ fn swap_runtime(
                             && !passwd_copied
                             && (!v.starts_with("nonroot") || scratch)
                         {
-                            edits.replace.push((i.abs(vs), new_user.to_string()));
+                            // Without /etc/passwd names cannot be resolved: root is 0.
+                            let id = if is_root_user(v) { "0:0" } else { new_user };
+                            edits.replace.push((i.abs(vs), id.to_string()));
                         }
                     }
                 }
