@@ -928,7 +928,21 @@ impl LanguageServer for Backend {
             DocPos::new(params.range.end.line, params.range.end.character),
             s.encoding,
         );
-        let findings = analyze(&doc, &uri, &s.config);
+        // The checks (and the fix-all pass) run off the async threads: a large document
+        // must not hold up the requests behind it.
+        let (findings, fixed) = tokio::task::spawn_blocking({
+            let (doc, uri, config) = (doc.clone(), uri.clone(), s.config.clone());
+            move || {
+                let findings = analyze(&doc, &uri, &config);
+                let fixed = (doc.text().len() <= MAX_CHECKED_BYTES).then(|| {
+                    let (ctx, name) = context_of(&uri);
+                    rules::fix::fix_in(doc.text(), &config, false, ctx.as_ref(), &name).text
+                });
+                (findings, fixed)
+            }
+        })
+        .await
+        .unwrap_or_default();
         let mut out: CodeActionResponse = Vec::new();
         let mut ignores: Vec<CodeActionOrCommand> = Vec::new();
         for d in &findings {
@@ -984,12 +998,10 @@ impl LanguageServer for Backend {
         }
         out.extend(ignores);
         // Fix all safe findings at once.
-        let (ctx, name) = context_of(&uri);
-        let fixed = rules::fix::fix_in(doc.text(), &s.config, false, ctx.as_ref(), &name);
-        if fixed.text != doc.text() {
+        if let Some(fixed) = fixed.filter(|f| f != doc.text()) {
             let whole = range_of(&doc, &(0..doc.text().len()), s.encoding);
             let mut changes = std::collections::HashMap::new();
-            changes.insert(uri.clone(), vec![TextEdit::new(whole, fixed.text)]);
+            changes.insert(uri.clone(), vec![TextEdit::new(whole, fixed)]);
             let title = match s.shown.lang() {
                 Lang::En => "Fix all safe dockwise findings",
                 Lang::Zh => "修复所有可安全修复的 dockwise 问题",
