@@ -23,16 +23,53 @@ pub struct Refused;
 /// Edits (byte range in `text`, replacement) that format the document, in order and
 /// non-overlapping; empty when it is already formatted.
 pub fn format(text: &str, tree: &SyntaxTree) -> Result<Vec<(Range<usize>, String)>, Refused> {
-    let edits = edits(text, tree);
+    let mut edits = edits(text, tree);
     if edits.is_empty() {
         return Ok(edits);
     }
-    let out = apply(text, &edits);
-    if meaning(tree) == meaning(&parse(&out)) {
+    let mut out = apply(text, &edits);
+    let mut out_tree = parse(&out);
+    // One pass can enable another (a line holding only the escape gets indented, and
+    // then has whitespace before its escape): run to a fixed point, so that formatting
+    // a formatted file changes nothing.
+    for _ in 0..4 {
+        let more = self::edits(&out, &out_tree);
+        if more.is_empty() {
+            break;
+        }
+        out = apply(&out, &more);
+        out_tree = parse(&out);
+        edits = vec![minimal_edit(text, &out)];
+    }
+    if meaning(tree) == meaning(&out_tree) {
         Ok(edits)
     } else {
         Err(Refused)
     }
+}
+
+/// One edit turning `old` into `new`: the part between their common prefix and suffix.
+fn minimal_edit(old: &str, new: &str) -> (Range<usize>, String) {
+    let mut pre = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(pre) || !new.is_char_boundary(pre) {
+        pre -= 1;
+    }
+    let max_suf = old.len().min(new.len()) - pre;
+    let mut suf = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_suf)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - suf) || !new.is_char_boundary(new.len() - suf) {
+        suf -= 1;
+    }
+    (pre..old.len() - suf, new[pre..new.len() - suf].to_string())
 }
 
 /// The formatted text.
@@ -271,6 +308,19 @@ mod tests {
             fmt("# escape=`\nfrom mcr.microsoft.com/windows\nrun dir `\n  c:\\\n"),
             "# escape=`\nFROM mcr.microsoft.com/windows\nRUN dir `\n    c:\\\n"
         );
+    }
+
+    #[test]
+    fn idempotent_with_a_line_holding_only_the_escape() {
+        // Found by fuzzing: the lone `\` line is indented by the first pass, which puts
+        // whitespace before its escape and lets a second pass indent the next line.
+        let text = "FROM a\nRUN echo x \\\n\\\n(   next\n";
+        let once = fmt(text);
+        assert_eq!(fmt(&once), once);
+        // The edits are still minimal and leave the rest alone.
+        let edits = format(text, &parse(text)).unwrap();
+        assert_eq!(edits.len(), 1);
+        assert!(edits[0].0.start > 10, "{edits:?}");
     }
 
     #[test]
