@@ -49,7 +49,7 @@ pub fn format(text: &str, tree: &SyntaxTree) -> Result<Vec<(Range<usize>, String
 }
 
 /// One edit turning `old` into `new`: the part between their common prefix and suffix.
-fn minimal_edit(old: &str, new: &str) -> (Range<usize>, String) {
+pub(crate) fn minimal_edit(old: &str, new: &str) -> (Range<usize>, String) {
     let mut pre = old
         .bytes()
         .zip(new.bytes())

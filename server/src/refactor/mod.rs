@@ -117,7 +117,7 @@ pub fn refactor(
         Err(why) => return Outcome::Declined(why),
         Ok(Some(s)) => {
             match rules::with_ctx(text, &tree, context, dockerfile, |cx| {
-                to_multi(cx, &s, lang)
+                to_multi(cx, &s, Some(lang))
             }) {
                 Ok(t) => Some(t),
                 Err(why) => return Outcome::Declined(why),
@@ -372,6 +372,25 @@ fn single_stage(cx: &Ctx<'_>) -> Result<Option<Single>, Text> {
     if rules::findings_of(cx, "GO101").is_empty() {
         return Ok(None);
     }
+    single_of(cx, fin).map(Some)
+}
+
+/// GO101's fix: the multi-stage rewrite as one edit (the span that changes), or `None`
+/// where the refactor declines. Called by GO101 itself, which has established that the
+/// final stage is the toolchain that builds the app. The rewrite adds no comment: a fix
+/// has no language.
+pub(crate) fn multi_stage_fix(cx: &Ctx<'_>) -> Option<(Range<usize>, String)> {
+    let fin = cx.final_stage()?;
+    if first_error_line(cx.text, cx.tree).is_some() {
+        return None;
+    }
+    let s = single_of(cx, fin).ok()?;
+    let new = to_multi(cx, &s, None).ok()?;
+    Some(crate::ide::format::minimal_edit(cx.text, &new))
+}
+
+/// The build to keep, given that the final stage `fin` is a Go toolchain image.
+fn single_of(cx: &Ctx<'_>, fin: usize) -> Result<Single, Text> {
     let mut chain = vec![fin];
     chain.extend(cx.model.ancestors(fin));
     let Some(g) = cx
@@ -402,11 +421,11 @@ fn single_stage(cx: &Ctx<'_>) -> Result<Option<Single>, Text> {
         .filter(|b| b.stage == fin && is_app_build(b))
         .cloned()
         .collect();
-    Ok(Some(Single {
+    Ok(Single {
         fin,
         build: g.clone(),
         builds,
-    }))
+    })
 }
 
 /// Where the build writes the binary (absolute).
@@ -547,7 +566,8 @@ const BUILD_ONLY_PACKAGES: &[&str] = &[
     "fakeroot",
 ];
 
-fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Lang) -> Result<String, Text> {
+/// `lang`: the language of the comment above the runtime stage (`None`: no comment).
+fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text> {
     let text = cx.text;
     let tree = cx.tree;
     let fin = s.fin;
@@ -969,14 +989,16 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Lang) -> Result<String, Text> {
     // The runtime stage.
     let mut out = builder_text;
     out.push('\n');
-    push_line(
-        &mut out,
-        text!(
-            "# Runtime image: only the binary and the files it needs at run time.",
-            "# 运行镜像：只包含二进制文件及其运行时需要的文件。"
-        )
-        .get(lang),
-    );
+    if let Some(lang) = lang {
+        push_line(
+            &mut out,
+            text!(
+                "# Runtime image: only the binary and the files it needs at run time.",
+                "# 运行镜像：只包含二进制文件及其运行时需要的文件。"
+            )
+            .get(lang),
+        );
+    }
     push_line(&mut out, &format!("FROM {runtime_image}"));
     for a in &arg_lines {
         push_line(&mut out, a);

@@ -78,6 +78,9 @@ pub struct Fix {
     pub edits: Vec<Edit>,
     /// Changes to other files of the build context (`.dockerignore`).
     pub files: Vec<FileChange>,
+    /// Restructures the file (GO101's multi-stage rewrite): `fix` applies it alone,
+    /// before any other, and the other fixes then apply to its result.
+    pub restructures: bool,
 }
 
 impl Fix {
@@ -87,6 +90,7 @@ impl Fix {
             applicability: Applicability::Safe,
             edits,
             files: Vec::new(),
+            restructures: false,
         }
     }
     pub fn unsafe_(title: Text, edits: Vec<Edit>) -> Fix {
@@ -95,6 +99,7 @@ impl Fix {
             applicability: Applicability::Unsafe,
             edits,
             files: Vec::new(),
+            restructures: false,
         }
     }
     /// A safe fix that only changes another file of the context.
@@ -104,6 +109,7 @@ impl Fix {
             applicability: Applicability::Safe,
             edits: Vec::new(),
             files: vec![change],
+            restructures: false,
         }
     }
 }
@@ -216,7 +222,11 @@ pub fn fix_in(
                 }
             }
         }
-        let text_fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+        let mut text_fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+        // A restructuring fix goes alone: the others are recomputed on its result.
+        if let Some(r) = text_fixes.iter().position(|f| f.restructures) {
+            text_fixes = vec![text_fixes[r]];
+        }
         if text_fixes.is_empty() {
             break;
         }

@@ -7,7 +7,7 @@ pub static RULE: Rule = Rule {
     code: "GO101",
     name: "single-stage-go-image",
     severity: Severity::Warning,
-    fix: FixKind::None,
+    fix: FixKind::Unsafe,
     peers: &[],
     en: RuleDoc {
         summary: "The final image ships the Go toolchain that built the app",
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         why: "The Go toolchain is about 800 MB (`golang:1.21` in the guide's table) while the program needs none of it: Go compiles to one executable. Shipping the compiler, the module cache and the source widens the attack surface and slows every pull. A multi-stage build compiles in a `builder` stage and copies only the binary into alpine (≈15 MB) or scratch (≈10 MB).",
         bad: "FROM golang:1.21-alpine\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o main .\nCMD [\"./main\"]\n",
         good: "FROM golang:1.21-alpine AS builder\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o main .\n\nFROM alpine:3.20\nCOPY --from=builder /app/main /app/main\nCMD [\"/app/main\"]\n",
-        fix: "None yet: split the file into a builder and a runtime stage (the multi-stage refactor will do this automatically).",
+        fix: "Rewrites the file as a multi-stage build (the `to-multi-stage` refactor): the stage becomes `builder`, and a runtime stage on alpine gets the binary, CA certificates, a non-root user and the instructions that matter at run time. Unsafe: review the result (offered in the editor and by `dockwise fix --unsafe`; `dockwise refactor to-multi-stage` says why when it declines).",
     },
     zh: RuleDoc {
         summary: "最终镜像包含了用来编译应用的 Go 工具链",
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         why: "Go 工具链大约有 800 MB（指南表格中 `golang:1.21` 的大小），而程序运行时一点都用不上：Go 编译出来的就是一个可执行文件。把编译器、模块缓存和源码一起发布，会扩大攻击面，也拖慢每一次拉取。多阶段构建则在 `builder` 阶段编译，只把二进制文件复制到 alpine（约 15 MB）或 scratch（约 10 MB）中。",
         bad: "FROM golang:1.21-alpine\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o main .\nCMD [\"./main\"]\n",
         good: "FROM golang:1.21-alpine AS builder\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download && go mod verify\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o main .\n\nFROM alpine:3.20\nCOPY --from=builder /app/main /app/main\nCMD [\"/app/main\"]\n",
-        fix: "暂无自动修复：请把文件拆成构建阶段和运行阶段（今后的多阶段重构功能会自动完成这一步）。",
+        fix: "把文件改写为多阶段构建（即 `to-multi-stage` 重构）：原阶段成为 `builder`，新的 alpine 运行阶段只包含二进制文件、CA 证书、非 root 用户以及运行时需要的指令。该修复不保证安全，请检查结果（编辑器中可作为代码操作使用，也可运行 `dockwise fix --unsafe`；若无法改写，`dockwise refactor to-multi-stage` 会说明原因）。",
     },
     check,
 };
@@ -142,5 +142,13 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             "最终镜像里带着编译应用的 Go 工具链；请在构建阶段编译，只把二进制文件复制到精简的运行镜像中"
         ),
     };
-    sink.report(range, msg);
+    let d = sink.report(range, msg);
+    if let Some((r, new)) = crate::refactor::multi_stage_fix(cx) {
+        let mut fix = Fix::unsafe_(
+            crate::refactor::Target::MultiStage.title(),
+            vec![Edit::replace(r, new)],
+        );
+        fix.restructures = true;
+        d.with_fix(fix);
+    }
 }
