@@ -423,6 +423,18 @@ fn refactor_prints_writes_and_declines() {
     );
     assert!(o.stdout.is_empty());
 
+    // GO101's unsafe fix is the same rewrite; the other fixes apply to its result.
+    let o = run_stdin(&["fix", "--unsafe", "-"], single);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let fixed = stdout(&o);
+    assert!(
+        fixed.contains("AS builder") && fixed.contains("FROM alpine:"),
+        "{fixed}"
+    );
+    assert_eq!(fixed.matches("adduser").count(), 1, "{fixed}");
+    let o = run_stdin(&["check", "-", "--format", "json"], &fixed);
+    assert!(!stdout(&o).contains("GO101"), "{}", stdout(&o));
+
     // Usage errors: exit 2.
     assert_eq!(run(&["refactor", "to-wasm", path]).status.code(), Some(2));
     assert_eq!(
