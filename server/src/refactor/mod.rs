@@ -339,6 +339,27 @@ fn command_words(args: &Args) -> Vec<String> {
     }
 }
 
+/// A user name `adduser` accepts and a shell reads as one word.
+fn is_user_name(n: &str) -> bool {
+    n.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && n.len() <= 32
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// A path or package name that can be written into a generated instruction as it is
+/// (no quoting, variables, heredoc markers or flags).
+fn is_plain_word(w: &str) -> bool {
+    !w.is_empty()
+        && !w.starts_with('-')
+        && w.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '.' | '_' | '-' | '+' | '/' | '@' | ':' | '%' | ',')
+        })
+}
+
 fn is_numeric_user(u: &str) -> bool {
     let name = u.split(':').next().unwrap_or(u);
     !name.is_empty() && name.chars().all(|c| c.is_ascii_digit())
@@ -668,6 +689,18 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
     let builder = match &st.name {
         Some(n) => n.clone(),
         None => {
+            // `FROM image` alone: anything after the image would make `AS` land wrong.
+            let words = match &cx.tree.instr_at(st.item).map(|i| &i.ins.args) {
+                Some(Args::List(w)) => w.len(),
+                _ => 0,
+            };
+            if words != 1 {
+                return Err(text!(
+                    "line {}: this `FROM` line is not `FROM image [AS name]`; fix it first",
+                    "第 {} 行：这条 `FROM` 不是 `FROM 镜像 [AS 名称]` 的形式；请先修正",
+                    line_of(text, cx.tree.instr_at(st.item).map_or(0, |i| i.start))
+                ));
+            }
             let taken = |n: &str| cx.model.stages.iter().any(|s| s.is_named(n));
             let name = ["builder", "build", "go-builder"]
                 .into_iter()
@@ -688,6 +721,13 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
         .and_then(|f| f.workdir.clone());
     let wd = workdir.clone().or(image_wd);
     let bin = binary_path(cx, g, fin, wd.as_deref())?;
+    if !is_plain_word(&bin) {
+        return Err(text!(
+            "the binary's path `{}` would need quoting in a `COPY`; give `go build -o` a plain path",
+            "二进制文件路径 `{}` 在 `COPY` 中需要加引号；请给 `go build -o` 一个普通路径",
+            bin
+        ));
+    }
     let dest = match bin.strip_prefix("/go/bin/") {
         Some(name) => format!("/usr/local/bin/{name}"),
         None => bin.clone(),
@@ -742,6 +782,13 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
         Some((_, u)) if is_numeric_user(u) && !is_root_user(u) => {}
         Some((_, u)) if !is_root_user(u) => {
             let name = u.split(':').next().unwrap_or(u).to_string();
+            if !is_user_name(&name) {
+                return Err(text!(
+                    "`USER {}` is not a plain user name that the runtime stage could create; use a name like `appuser` or a numeric id",
+                    "`USER {}` 不是运行阶段能够创建的普通用户名；请使用 `appuser` 这样的名字或数字 ID",
+                    u
+                ));
+            }
             if name != "nobody" {
                 add_user = Some(name);
             }
@@ -780,6 +827,13 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
         i.ins.keyword == Keyword::Env
             && matches!(&i.ins.args, Args::Pairs { pairs, .. } if pairs.iter().any(|p| p.key.text == "TZ"))
     });
+    if let Some(odd) = extras.iter().find(|p| !is_plain_word(p)) {
+        return Err(text!(
+            "the image installs `{}`, which dockwise cannot repeat in the runtime stage as it is (a variable or an unusual name); split the stages by hand",
+            "镜像安装了 `{}`，dockwise 无法原样在运行阶段重复安装（它是变量或不常见的名字）；请手动拆分阶段",
+            odd
+        ));
+    }
     packages.extend(extras.iter().cloned());
     for p in RUNTIME_PACKAGES {
         let used = match *p {
@@ -909,7 +963,7 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
                     } else {
                         configish || (is_dir && ASSET_DIRS.contains(&first.as_str()))
                     };
-                    if ok && !first.is_empty() {
+                    if ok && is_plain_word(&first) {
                         refs.push(first);
                     }
                 }
@@ -965,11 +1019,14 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
         let Some(def) = defs.iter().find(|d| d.name == u.var.name) else {
             continue;
         };
-        let line = match (&def.kind, &def.value) {
-            (VarKind::Arg, Some(v)) => format!("ARG {}={}", def.name, v),
-            (VarKind::Arg, None) | (VarKind::GlobalArg, _) => format!("ARG {}", def.name),
-            (VarKind::Env, _) if moved_set.contains(&def.item) => continue,
-            (VarKind::Env, _) => continue,
+        let line = match &def.kind {
+            // The stage's own ARG, as written (its default included).
+            VarKind::Arg => match cx.tree.instr_at(def.item) {
+                Some(i) => text[i.line_range()].to_string(),
+                None => continue,
+            },
+            VarKind::GlobalArg => format!("ARG {}", def.name),
+            VarKind::Env => continue,
         };
         if !arg_lines.contains(&line) {
             arg_lines.push(line);
@@ -1075,6 +1132,9 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
     if let Some(root_dir) = &src_root {
         for a in &assets {
             let src = format!("{}/{}", root_dir.trim_end_matches('/'), a);
+            if !is_plain_word(&src) {
+                continue;
+            }
             push_line(
                 &mut out,
                 &format!("COPY --from={builder} {src} {}", rel_in_wd(&src)),

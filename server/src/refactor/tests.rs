@@ -63,3 +63,23 @@ fn never_panics_on_odd_input() {
         }
     }
 }
+
+#[test]
+fn names_it_cannot_write_safely_are_declined() {
+    // Found by fuzzing: a USER value went into `RUN adduser … 6553<<2`, a heredoc.
+    let odd_user = "FROM golang:1.22-alpine\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/x .\nUSER 6553<<2:65532\nENTRYPOINT [\"/app/x\"]\n";
+    assert!(matches!(
+        run(odd_user, Target::MultiStage),
+        Outcome::Declined(_)
+    ));
+    let var_pkg = "FROM golang:1.22-alpine\nARG PKGS\nRUN apk add --no-cache $PKGS\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/x .\nENTRYPOINT [\"/app/x\"]\n";
+    assert!(matches!(
+        run(var_pkg, Target::MultiStage),
+        Outcome::Declined(_)
+    ));
+    let spaced = "FROM golang:1.22-alpine\nWORKDIR /app\nCOPY . .\nRUN go build -o \"/app/my app\" .\nENTRYPOINT [\"/app/my app\"]\n";
+    assert!(matches!(
+        run(spaced, Target::MultiStage),
+        Outcome::Declined(_)
+    ));
+}
