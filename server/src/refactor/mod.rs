@@ -339,6 +339,13 @@ fn command_words(args: &Args) -> Vec<String> {
     }
 }
 
+/// A stage name as BuildKit accepts it (`[a-z][a-z0-9-_.]*`, any case).
+fn is_stage_name(n: &str) -> bool {
+    n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// A user name `adduser` accepts and a shell reads as one word.
 fn is_user_name(n: &str) -> bool {
     n.chars()
@@ -687,7 +694,9 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
 
     // The builder's name.
     let builder = match &st.name {
-        Some(n) => n.clone(),
+        // A name BuildKit would not accept as a stage name: refer to it by its index.
+        Some(n) if is_stage_name(n) => n.clone(),
+        Some(_) => fin.to_string(),
         None => {
             // `FROM image` alone: anything after the image would make `AS` land wrong.
             let words = match &cx.tree.instr_at(st.item).map(|i| &i.ins.args) {
@@ -1548,6 +1557,7 @@ fn swap_runtime(
         let builder_name = cx.model.stages[b]
             .name
             .clone()
+            .filter(|n| is_stage_name(n))
             .unwrap_or_else(|| b.to_string());
         let mut lines = Vec::new();
         if need_certs {
