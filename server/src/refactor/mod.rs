@@ -104,6 +104,45 @@ pub fn refactor(
     target: Target,
     lang: Lang,
 ) -> Outcome {
+    let outcome = rewrite(text, context, dockerfile, target, lang);
+    let Outcome::Rewritten(new) = &outcome else {
+        return outcome;
+    };
+    // The result must stand on its own: it parses as cleanly as the input did, has the
+    // stages it should, and the same refactor has nothing left to do on it. A rewrite
+    // that fails this is a bug; decline rather than hand it out.
+    let before = syntax::parse(text);
+    let after = syntax::parse(new);
+    let froms = |t: &SyntaxTree| {
+        t.instructions()
+            .filter(|i| i.ins.keyword == Keyword::From)
+            .count()
+    };
+    let stages_ok = match target {
+        Target::MultiStage => froms(&after) == froms(&before) + 1,
+        _ => froms(&after) == froms(&before) || froms(&after) == froms(&before) + 1,
+    };
+    let settled = matches!(
+        rewrite(new, context, dockerfile, target, lang),
+        Outcome::Unchanged(_)
+    );
+    if first_error_line(new, &after).is_some() || !stages_ok || !settled {
+        return Outcome::Declined(text!(
+            "dockwise could not rewrite this file safely (its result did not hold up to a second look); please report the file",
+            "dockwise 无法安全地改写这个文件（改写结果未通过复查）；请报告该文件"
+        ));
+    }
+    outcome
+}
+
+/// [`refactor`] without the check of its result.
+fn rewrite(
+    text: &str,
+    context: &dyn BuildContext,
+    dockerfile: &str,
+    target: Target,
+    lang: Lang,
+) -> Outcome {
     let tree = syntax::parse(text);
     if let Some(line) = first_error_line(text, &tree) {
         return Outcome::Declined(text!(
@@ -1050,6 +1089,15 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
     let mut builder_text = edits.render(text, tree, 0..n);
     let trimmed = builder_text.trim_end().len();
     builder_text.truncate(trimmed);
+    if builder_text.ends_with(tree.escape()) {
+        // The last instruction continues past the end of the file: anything appended
+        // would become part of it.
+        return Err(text!(
+            "the last instruction ends with a line continuation (`{}`) and no next line; remove it first",
+            "最后一条指令以续行符（`{}`）结尾，后面却没有下一行；请先删除它",
+            tree.escape()
+        ));
+    }
     builder_text.push('\n');
 
     // The runtime stage.
