@@ -96,6 +96,9 @@ fn a_stage_name_buildkit_would_refuse_is_referred_to_by_index() {
 fn an_instruction_continued_to_the_end_of_the_file_is_declined() {
     // Found by fuzzing: the appended runtime stage became part of the builder's last RUN.
     let text = "FROM golang:1.22-alpine\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/x .\nRUN apk add curl \\\n  ";
-    assert!(matches!(run(text, Target::MultiStage), Outcome::Declined(_)));
+    assert!(matches!(
+        run(text, Target::MultiStage),
+        Outcome::Declined(_)
+    ));
     assert!(matches!(run(text, Target::Scratch), Outcome::Declined(_)));
 }
