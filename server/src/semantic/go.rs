@@ -324,6 +324,11 @@ pub fn go_commands(text: &str, tree: &SyntaxTree, model: &Model) -> Vec<GoComman
         let (mod_cache, build_cache) = cache_mounts(target);
         let cmds = model.commands_of(text, tree, i.index);
         let mut exported: Vec<(String, EnvValue)> = Vec::new();
+        // Most RUNs run no `go` at all: only those need the WORKDIR, whose lookup walks
+        // the stage (computing it for every RUN made long stages quadratic).
+        if !cmds.iter().any(is_go) {
+            continue;
+        }
         let mut workdir =
             workdir_at(tree, model, stage, i.index).or_else(|| image_workdir(model, stage));
         for c in cmds {
