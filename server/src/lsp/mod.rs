@@ -446,6 +446,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        SHUT_DOWN.store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
@@ -1139,7 +1140,7 @@ pub fn run_stdio() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    rt.block_on(async {
+    let served = rt.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
         let (input, ended) = sanitized_with_end(tokio::io::stdin());
         let serve = Server::new(input, tokio::io::stdout(), socket)
@@ -1150,13 +1151,22 @@ pub fn run_stdio() -> std::process::ExitCode {
         // service lives: a client that vanishes without `exit` would leave us running.
         // When stdin ends, give in-flight answers a moment, then stop.
         tokio::select! {
-            _ = &mut serve => {}
+            _ = &mut serve => true,
             _ = ended => {
-                let _ = tokio::time::timeout(std::time::Duration::from_secs(2), &mut serve).await;
+                tokio::time::timeout(std::time::Duration::from_secs(2), &mut serve)
+                    .await
+                    .is_ok()
             }
         }
     });
     rt.shutdown_timeout(std::time::Duration::from_millis(500));
+    // `exit` without `shutdown` before it: code 1, as LSP asks.
+    let _ = served;
+    if EXIT_SEEN.load(std::sync::atomic::Ordering::SeqCst)
+        && !SHUT_DOWN.load(std::sync::atomic::Ordering::SeqCst)
+    {
+        return std::process::ExitCode::from(1);
+    }
     std::process::ExitCode::SUCCESS
 }
 
@@ -1214,13 +1224,17 @@ where
                     continue;
                 }
                 saw_header = true;
-                if let Some((k, v)) = l.split_once(':') {
-                    if k.trim().eq_ignore_ascii_case("content-length") {
-                        len = v.trim().parse().ok();
-                    }
+                // Anywhere in the line: after a frame whose length was unusable, its body
+                // and the next header arrive as one line, and this is how we resync.
+                if let Some(at) = l.to_ascii_lowercase().rfind("content-length:") {
+                    let v = l[at + "content-length:".len()..].trim();
+                    len = v.parse().ok().filter(|&n: &u64| n <= MAX_FRAME_BYTES);
                 }
             }
-            let Some(len) = len else { continue };
+            // No usable length: skip to the next header. An empty frame carries nothing.
+            let Some(len) = len.filter(|&n| n > 0) else {
+                continue;
+            };
             let mut body = Vec::new();
             match (&mut r).take(len).read_to_end(&mut body).await {
                 Ok(n) if n as u64 == len => {}
@@ -1230,6 +1244,15 @@ where
                 Ok(s) => s,
                 Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
             };
+            // tower-lsp-server stops reading after a body it cannot decode; such a
+            // message is dropped here so the session goes on.
+            match serde_json::from_str::<Envelope>(&body) {
+                Err(_) => continue,
+                Ok(e) if e.method.as_deref() == Some("exit") => {
+                    EXIT_SEEN.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                Ok(_) => {}
+            }
             let head = format!("Content-Length: {}\r\n\r\n", body.len());
             if feed.write_all(head.as_bytes()).await.is_err()
                 || feed.write_all(body.as_bytes()).await.is_err()
@@ -1238,6 +1261,23 @@ where
             }
         }
     }
+}
+
+/// Whether the client sent `shutdown`: `exit` without it ends the process with code 1.
+static SHUT_DOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Whether the client sent `exit` (seen by the reframer).
+static EXIT_SEEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Frames larger than this are treated as malformed (a 10 MB document is about 10 MB).
+const MAX_FRAME_BYTES: u64 = 256 << 20;
+
+/// The part of a JSON-RPC message the reframer checks: an object with `jsonrpc`.
+#[derive(serde::Deserialize)]
+struct Envelope {
+    #[allow(dead_code)]
+    jsonrpc: serde::de::IgnoredAny,
+    #[serde(default)]
+    method: Option<String>,
 }
 
 /// The service, for in-process tests over any byte stream.
