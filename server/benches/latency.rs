@@ -6,6 +6,7 @@
 //!     DOCKWISE_LATENCY_VERBOSE=1 cargo bench --bench latency   # + memory per phase, edit trend
 //!     DOCKWISE_LATENCY_FILES=a/Dockerfile:b/Dockerfile cargo bench --bench latency
 //!                                                  # + these files (`:`-separated, ASCII)
+//!     DOCKWISE_LATENCY_BIN=path/to/dockwise cargo bench --bench latency   # another build
 //!
 //! Each server runs as a child process spoken to over stdio (JSON-RPC with
 //! `Content-Length` framing; a reader thread timestamps every message as its body
@@ -923,7 +924,10 @@ fn main() -> ExitCode {
 
     let mut servers = vec![Server {
         name: "dockwise",
-        program: PathBuf::from(env!("CARGO_BIN_EXE_dockwise")),
+        // DOCKWISE_LATENCY_BIN measures another build (e.g. a release binary kept aside).
+        program: std::env::var_os("DOCKWISE_LATENCY_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_dockwise"))),
         args: vec!["--stdio"],
         fallback_version: dockwise_version(),
     }];
