@@ -1140,7 +1140,7 @@ pub fn run_stdio() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    let served = rt.block_on(async {
+    rt.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
         let (input, ended) = sanitized_with_end(tokio::io::stdin());
         let serve = Server::new(input, tokio::io::stdout(), socket)
@@ -1151,17 +1151,14 @@ pub fn run_stdio() -> std::process::ExitCode {
         // service lives: a client that vanishes without `exit` would leave us running.
         // When stdin ends, give in-flight answers a moment, then stop.
         tokio::select! {
-            _ = &mut serve => true,
+            _ = &mut serve => {}
             _ = ended => {
-                tokio::time::timeout(std::time::Duration::from_secs(2), &mut serve)
-                    .await
-                    .is_ok()
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(2), &mut serve).await;
             }
         }
     });
     rt.shutdown_timeout(std::time::Duration::from_millis(500));
     // `exit` without `shutdown` before it: code 1, as LSP asks.
-    let _ = served;
     if EXIT_SEEN.load(std::sync::atomic::Ordering::SeqCst)
         && !SHUT_DOWN.load(std::sync::atomic::Ordering::SeqCst)
     {

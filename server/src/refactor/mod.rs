@@ -23,7 +23,6 @@ use crate::rules::go109_cgo_disabled_but_required::cgo_requirements;
 use crate::rules::{self, Ctx};
 use crate::semantic::go::{self, GoCommand, GoVerb};
 use crate::semantic::knowledge::{self, Libc};
-use crate::semantic::runtime::Tri;
 use crate::semantic::{RefKind, RefTarget, VarKind};
 use crate::syntax::{self, Args, InstrRef, Keyword, NodeKind, SyntaxTree};
 use crate::text;
@@ -1214,13 +1213,11 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
             }
             user_done = true;
         }
-        let ks = attached(tree, k);
-        let chunk = Edits {
-            replace: edits.replace.clone(),
-            ..Edits::default()
-        }
-        .render(text, tree, ks[0]..k + 1);
-        push_line(&mut out, &chunk);
+        // The instruction with the comments above it, and its own replacements.
+        let items = tree.items();
+        let (first, it) = (&items[attached(tree, k)[0]], &items[k]);
+        let chunk = first.start as usize..it.start as usize + it.node.len as usize;
+        push_line(&mut out, &edits.apply(text, chunk));
     }
     if !user_done {
         if let Some(u) = &user_line {
@@ -1661,7 +1658,6 @@ fn swap_runtime(
             }
         }
     }
-    let _ = Tri::Yes;
     Ok(Some(edits.render(text, tree, 0..tree.items().len())))
 }
 

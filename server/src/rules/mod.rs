@@ -518,28 +518,17 @@ pub fn check_rules(
     dockerfile: &str,
     select: &dyn Fn(&Rule) -> bool,
 ) -> Analysis {
-    let model = semantic::analyze(text, tree);
-    let project = crate::context::go_project(context);
-    let cx = Ctx {
-        text,
-        tree,
-        model: &model,
-        config,
-        go_cell: std::cell::OnceCell::new(),
-        runtimes_cell: std::cell::OnceCell::new(),
-        shells_cell: std::cell::OnceCell::new(),
-        context,
-        dockerfile,
-        project: &project,
-    };
-    let mut out = Vec::new();
-    for rule in REGISTRY.iter().filter(|r| select(r)) {
-        let mut sink = Sink {
-            rule,
-            out: &mut out,
-        };
-        (rule.check)(&cx, &mut sink);
-    }
+    let (mut out, model) = in_ctx(text, tree, config, context, dockerfile, |cx| {
+        let mut out = Vec::new();
+        for rule in REGISTRY.iter().filter(|r| select(r)) {
+            let mut sink = Sink {
+                rule,
+                out: &mut out,
+            };
+            (rule.check)(cx, &mut sink);
+        }
+        out
+    });
     let sup = suppress::Suppressions::collect(text, tree);
     out.retain(|d| !sup.suppresses(text, d) && !config_ignores(config, d));
     for d in &mut out {
@@ -565,22 +554,33 @@ pub(crate) fn with_ctx<R>(
     dockerfile: &str,
     f: impl FnOnce(&Ctx<'_>) -> R,
 ) -> R {
+    in_ctx(text, tree, &Config::default(), context, dockerfile, f).0
+}
+
+/// Builds the context rules see, calls `f` with it, and hands back the model too.
+fn in_ctx<R>(
+    text: &str,
+    tree: &SyntaxTree,
+    config: &Config,
+    context: &dyn BuildContext,
+    dockerfile: &str,
+    f: impl FnOnce(&Ctx<'_>) -> R,
+) -> (R, Model) {
     let model = semantic::analyze(text, tree);
     let project = crate::context::go_project(context);
-    let config = Config::default();
-    let cx = Ctx {
+    let r = f(&Ctx {
         text,
         tree,
         model: &model,
-        config: &config,
+        config,
         go_cell: std::cell::OnceCell::new(),
         runtimes_cell: std::cell::OnceCell::new(),
         shells_cell: std::cell::OnceCell::new(),
         context,
         dockerfile,
         project: &project,
-    };
-    f(&cx)
+    });
+    (r, model)
 }
 
 /// The findings of one rule, before suppressions (a refactor asks whether GO101's
