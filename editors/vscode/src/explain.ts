@@ -33,7 +33,7 @@ export async function explainRule(
   const server = findServer(context.extensionPath).found;
   if (server === undefined) {
     void vscode.window.showErrorMessage(
-      'dockwise: cannot explain a rule: the dockwise executable was not found (see "dockwise.server.path").',
+      vscode.l10n.t('dockwise: cannot explain a rule: the dockwise executable was not found (see "dockwise.server.path").'),
     );
     return undefined;
   }
@@ -43,7 +43,7 @@ export async function explainRule(
   for (const lang of explainLanguages(language)) {
     const result = await run(server.path, ['explain', code, '--lang', lang]);
     if (result.error === undefined && result.stdout.trim() === '') {
-      result.error = `\`${server.path} explain ${code}\` printed nothing`;
+      result.error = vscode.l10n.t('`{0} explain {1}` printed nothing', server.path, code);
     }
     if (result.error !== undefined) {
       void vscode.window.showErrorMessage(`dockwise: ${result.error}`);
@@ -85,10 +85,10 @@ function explainLanguages(setting: string): string[] {
 
 async function askForCode(): Promise<string | undefined> {
   return vscode.window.showInputBox({
-    title: 'dockwise: explain a rule',
-    prompt: 'Rule code, e.g. GO101, SEC301 or JSONArgsRecommended (`dockwise rules` lists them)',
+    title: vscode.l10n.t('dockwise: explain a rule'),
+    prompt: vscode.l10n.t('Rule code, e.g. GO101, SEC301 or JSONArgsRecommended (`dockwise rules` lists them)'),
     value: codeUnderCursor(),
-    validateInput: (value) => (/^\s*[A-Za-z][A-Za-z0-9_-]*\s*$/.test(value) ? undefined : 'A rule code such as GO101'),
+    validateInput: (value) => (/^\s*[A-Za-z][A-Za-z0-9_-]*\s*$/.test(value) ? undefined : vscode.l10n.t('A rule code such as GO101')),
   });
 }
 

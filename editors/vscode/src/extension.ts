@@ -40,13 +40,13 @@ export function activate(context: vscode.ExtensionContext): DockwiseApi {
   command('dockwise.showOutput', () => output.show(true));
   command('dockwise.explainRule', (code?: string) => explainRule(context, code));
   command('dockwise.convertToMultiStage', (uri?: vscode.Uri) =>
-    convert(RefactorKinds.multiStage, 'Convert to multi-stage build', ensureRunning, uri),
+    convert(RefactorKinds.multiStage, vscode.l10n.t('Convert to multi-stage build'), ensureRunning, uri),
   );
   command('dockwise.convertToScratch', (uri?: vscode.Uri) =>
-    convert(RefactorKinds.scratch, 'Convert runtime stage to scratch', ensureRunning, uri),
+    convert(RefactorKinds.scratch, vscode.l10n.t('Convert runtime stage to scratch'), ensureRunning, uri),
   );
   command('dockwise.convertToDistroless', (uri?: vscode.Uri) =>
-    convert(RefactorKinds.distroless, 'Convert runtime stage to distroless', ensureRunning, uri),
+    convert(RefactorKinds.distroless, vscode.l10n.t('Convert runtime stage to distroless'), ensureRunning, uri),
   );
 
   context.subscriptions.push(
@@ -96,14 +96,17 @@ async function start(context: vscode.ExtensionContext): Promise<boolean> {
     output.appendLine(`dockwise: no server found; looked at:\n  ${lookup.tried.join('\n  ')}`);
     const message =
       lookup.badSetting !== undefined
-        ? `dockwise: the setting "dockwise.server.path" names no executable file: ${lookup.badSetting}`
-        : 'dockwise: the dockwise language server was not found. It is not bundled for ' +
-          `${process.platform}-${process.arch} and there is no "dockwise" on PATH. ` +
-          'Put dockwise on PATH (see the dockwise README) or set "dockwise.server.path".';
-    void vscode.window.showErrorMessage(message, 'Open Settings', 'Show Output').then((choice) => {
-      if (choice === 'Open Settings') {
+        ? vscode.l10n.t('dockwise: the setting "dockwise.server.path" names no executable file: {0}', lookup.badSetting)
+        : vscode.l10n.t(
+            'dockwise: the dockwise language server was not found. It is not bundled for {0} and there is no "dockwise" on PATH. Put dockwise on PATH (see the dockwise README) or set "dockwise.server.path".',
+            `${process.platform}-${process.arch}`,
+          );
+    const openSettings = vscode.l10n.t('Open Settings');
+    const showOutput = vscode.l10n.t('Show Output');
+    void vscode.window.showErrorMessage(message, openSettings, showOutput).then((choice) => {
+      if (choice === openSettings) {
         void vscode.commands.executeCommand('workbench.action.openSettings', 'dockwise.server.path');
-      } else if (choice === 'Show Output') {
+      } else if (choice === showOutput) {
         output.show(true);
       }
     });
@@ -133,8 +136,8 @@ async function start(context: vscode.ExtensionContext): Promise<boolean> {
   } catch (error) {
     output.appendLine(`dockwise: the server failed to start: ${String(error)}`);
     void vscode.window
-      .showErrorMessage(`dockwise: the server ${location.path} failed to start.`, 'Show Output')
-      .then((choice) => choice === 'Show Output' && output.show(true));
+      .showErrorMessage(vscode.l10n.t('dockwise: the server {0} failed to start.', location.path), vscode.l10n.t('Show Output'))
+      .then((choice) => choice === vscode.l10n.t('Show Output') && output.show(true));
     return false;
   }
 }

@@ -22,11 +22,11 @@ export async function convert(
   const document =
     uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
   if (document === undefined || document.languageId !== 'dockerfile') {
-    void vscode.window.showWarningMessage(`dockwise: ${title}: open a Dockerfile first.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('dockwise: {0}: open a Dockerfile first.', title));
     return 'failed';
   }
   if (!(await ensureRunning())) {
-    void vscode.window.showErrorMessage(`dockwise: ${title}: the dockwise server is not running.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('dockwise: {0}: the dockwise server is not running.', title));
     return 'failed';
   }
 
@@ -48,15 +48,17 @@ export async function convert(
 
   if (actions.length === 0) {
     void vscode.window.showInformationMessage(
-      `dockwise: ${title}: the server offers no such refactor for this Dockerfile ` +
-        '(it may not apply here, or this dockwise version does not have it).',
+      vscode.l10n.t(
+        'dockwise: {0}: the server offers no such refactor for this Dockerfile (it may not apply here, or this dockwise version does not have it).',
+        title,
+      ),
     );
     return 'none';
   }
   const enabled = actions.filter((action) => action.disabled === undefined);
   if (enabled.length === 0) {
     const reasons = actions.map((action) => action.disabled?.reason).filter((r) => r !== undefined);
-    void vscode.window.showInformationMessage(`dockwise: ${title}: the server declined: ${reasons.join('; ')}`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('dockwise: {0}: the server declined: {1}', title, reasons.join('; ')));
     return 'declined';
   }
 
@@ -72,11 +74,11 @@ export async function convert(
     return 'cancelled';
   }
   if (chosen.edit === undefined && chosen.command === undefined) {
-    void vscode.window.showErrorMessage(`dockwise: ${title}: the server's action "${chosen.title}" carries no edit.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('dockwise: {0}: the server\'s action "{1}" carries no edit.', title, chosen.title));
     return 'failed';
   }
   if (chosen.edit !== undefined && !(await vscode.workspace.applyEdit(chosen.edit))) {
-    void vscode.window.showErrorMessage(`dockwise: ${title}: VS Code could not apply the edit (was the file changed meanwhile?).`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('dockwise: {0}: VS Code could not apply the edit (was the file changed meanwhile?).', title));
     return 'failed';
   }
   if (chosen.command !== undefined) {
