@@ -34,7 +34,10 @@ impl zed::Extension for Dockwise {
                     "`{SERVER}` was not found on PATH. Install it with \
                      `cargo install --path server` from a clone of the dockwise repository \
                      (it goes to ~/.cargo/bin), or set \"lsp\": {{ \"{SERVER}\": {{ \"binary\": \
-                     {{ \"path\": \"/path/to/{SERVER}\" }} }} }} in Zed's settings."
+                     {{ \"path\": \"/path/to/{SERVER}\" }} }} }} in Zed's settings.\n\
+                     在 PATH 中找不到 `{SERVER}`。请在 dockwise 仓库的克隆目录中运行 \
+                     `cargo install --path server` 安装（会安装到 ~/.cargo/bin），或在 Zed 的设置中加入 \
+                     \"lsp\": {{ \"{SERVER}\": {{ \"binary\": {{ \"path\": \"/path/to/{SERVER}\" }} }} }}。"
                 ))
             }
         };
