@@ -214,8 +214,8 @@ pub fn complete(text: &str, tree: &SyntaxTree, offset: usize, lang: Lang) -> Vec
                 let name = e.name.clone();
                 if name.starts_with(word) || word.is_empty() {
                     let summary = match lang {
-                        Lang::En => e.summary_en.clone(),
-                        Lang::Zh => e.summary_zh.clone(),
+                        Lang::En => e.summary_en.to_string(),
+                        Lang::Zh => e.summary_zh.to_string(),
                     };
                     out.push(Item {
                         detail: Some(summary),
@@ -251,7 +251,7 @@ pub fn complete(text: &str, tree: &SyntaxTree, offset: usize, lang: Lang) -> Vec
             // `GOOS=` … values; `GO…` names.
             if let Some((name, value)) = word.split_once('=') {
                 if let Some(e) = knowledge::go_env(name) {
-                    for v in &e.values {
+                    for v in e.values.iter() {
                         if v.starts_with(value) {
                             out.push(item(v, ItemKind::Value, from + name.len() + 1));
                         }

@@ -188,7 +188,7 @@ fn facts_table(f: &ImageFacts, lang: Lang) -> String {
         },
     };
     let user = match (&f.default_user, lang) {
-        (Some(u), _) => u.clone(),
+        (Some(u), _) => u.to_string(),
         (None, Lang::En) => "root".to_string(),
         (None, Lang::Zh) => "root".to_string(),
     };

@@ -652,7 +652,7 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
         repository: "alpine".into(),
         ..Default::default()
     })
-    .map_or_else(|| "alpine".to_string(), |r| r.reference.clone());
+    .map_or_else(|| "alpine".to_string(), |r| r.reference.to_string());
     let root = cx.model.ancestors(fin).last().copied().unwrap_or(fin);
     let root_image = cx.model.stages[root].base.image.clone();
     let libc = rt.as_ref().and_then(|r| r.libc);
@@ -765,7 +765,7 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
     let image_wd = root_image
         .as_ref()
         .and_then(knowledge::image_facts)
-        .and_then(|f| f.workdir.clone());
+        .and_then(|f| f.workdir.as_deref().map(str::to_string));
     let wd = workdir.clone().or(image_wd);
     let bin = binary_path(cx, g, fin, wd.as_deref())?;
     if !is_plain_word(&bin) {

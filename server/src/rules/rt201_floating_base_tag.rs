@@ -127,10 +127,10 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             _ => st.base.raw.clone(),
         };
         // Keep the registry spelling as written when the repository stays the same.
-        let new = if repo_text.ends_with(&rec.repository) {
+        let new = if repo_text.ends_with(&*rec.repository) {
             format!("{repo_text}:{}", rec.tag)
         } else {
-            rec.reference.clone()
+            rec.reference.to_string()
         };
         if new == st.base.raw {
             continue;

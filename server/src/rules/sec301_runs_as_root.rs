@@ -133,7 +133,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     } else {
         ""
     };
-    let family = rt.base.map(|f| f.family.as_str()).unwrap_or("");
+    let family = rt.base.map(|f| &*f.family).unwrap_or("");
     let lines = if rt.scratch || rt.shell_less() {
         if family.starts_with("distroless") {
             "USER nonroot\n".to_string()

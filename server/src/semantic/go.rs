@@ -476,7 +476,10 @@ pub fn workdir_at(tree: &SyntaxTree, model: &Model, stage: usize, item: usize) -
 fn image_workdir(model: &Model, stage: usize) -> Option<String> {
     let root = model.ancestors(stage).last().copied().unwrap_or(stage);
     let image = model.stages.get(root)?.base.image.as_ref()?;
-    super::knowledge::image_facts(image)?.workdir.clone()
+    super::knowledge::image_facts(image)?
+        .workdir
+        .as_deref()
+        .map(str::to_string)
 }
 
 /// Joins a path onto a directory (`None` = unknown base → relative paths stay unknown).

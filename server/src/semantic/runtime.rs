@@ -413,10 +413,10 @@ fn from_image(stage: usize, item: usize, image: Option<&super::ImageRef>) -> Run
         ca_certificates: Tri::from(f.ca_certificates),
         zoneinfo: Tri::from(f.zoneinfo),
         passwd: Tri::from(f.passwd),
-        users: f.users.clone(),
+        users: f.users.iter().map(|u| u.to_string()).collect(),
         curl: Tri::from(f.curl),
         wget: Tri::from(f.wget),
-        default_user: f.default_user.clone(),
+        default_user: f.default_user.as_deref().map(str::to_string),
         ..unknown
     }
 }
