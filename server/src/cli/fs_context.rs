@@ -17,11 +17,16 @@ pub const MAX_READ_BYTES: u64 = 4 * 1024 * 1024;
 #[derive(Clone, Debug)]
 pub struct FsContext {
     pub root: PathBuf,
+    /// The root with symbolic links resolved, looked up once (`None`: it does not exist).
+    real_root: std::sync::OnceLock<Option<PathBuf>>,
 }
 
 impl FsContext {
     pub fn new(root: impl Into<PathBuf>) -> FsContext {
-        FsContext { root: root.into() }
+        FsContext {
+            root: root.into(),
+            real_root: std::sync::OnceLock::new(),
+        }
     }
 
     /// The context `docker build .` would use for a Dockerfile run from its own
@@ -42,12 +47,19 @@ impl FsContext {
     /// once symbolic links are resolved.
     fn resolve(&self, path: &str) -> Option<PathBuf> {
         let rel = normalize_path(path)?;
-        let root = fs::canonicalize(&self.root).ok()?;
+        let root = self
+            .real_root
+            .get_or_init(|| fs::canonicalize(&self.root).ok())
+            .as_ref()?;
         if rel.is_empty() {
-            return Some(root);
+            return Some(root.clone());
         }
-        let real = fs::canonicalize(root.join(&rel)).ok()?;
-        real.starts_with(&root).then_some(real)
+        let joined = root.join(&rel);
+        // Most paths asked about (go.work, .dockerignore…) are not there: one stat says
+        // so, where resolving links would read every component first.
+        fs::symlink_metadata(&joined).ok()?;
+        let real = fs::canonicalize(joined).ok()?;
+        real.starts_with(root).then_some(real)
     }
 }
 
