@@ -103,7 +103,7 @@ impl BuildContext for FsContext {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::{find_dockerignore, go_project, DockerIgnore};
+    use crate::context::{find_dockerignore, go_project, main_packages, DockerIgnore};
 
     fn temp_dir(name: &str) -> PathBuf {
         let d =
@@ -147,8 +147,8 @@ mod tests {
         assert_eq!(ctx.read_file(d.join("secret").to_str().unwrap()), None);
         assert_eq!(ctx.list_dir(".."), None);
 
+        assert_eq!(main_packages(&ctx), vec!["cmd/api"]);
         let p = go_project(&ctx);
-        assert_eq!(p.main_packages, vec!["cmd/api"]);
         assert!(p.go_sum);
         let (path, text) = find_dockerignore(&ctx, "Dockerfile").unwrap();
         assert_eq!(path, ".dockerignore");

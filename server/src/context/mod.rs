@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 pub use dockerignore::{find_dockerignore, DockerIgnore};
 pub use gomod::{GoMod, GoVersion, GoWork, Require};
-pub use project::{go_project, GoProject};
+pub use project::{go_project, main_packages, GoProject};
 
 /// What lies beside the Dockerfile. Paths are relative to the context root, with `/`
 /// separators (`"go.mod"`, `"cmd/api/main.go"`); `""` (or `"."`) is the root itself.

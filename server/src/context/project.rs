@@ -1,6 +1,7 @@
-//! A cheap summary of the Go project in the build context: its `go.mod`, whether
-//! `go.sum` and `vendor/` exist, and where the `main` packages are (the context root and
-//! `cmd/*` only).
+//! A cheap summary of the Go project in the build context (its `go.mod`, whether `go.sum`
+//! and `vendor/` exist), made for every analysis; and, on demand only, where the `main`
+//! packages are (the context root and `cmd/*`), which means listing folders and reading
+//! Go files.
 
 use super::gomod::{GoMod, GoWork};
 use super::BuildContext;
@@ -16,10 +17,6 @@ pub struct GoProject {
     pub go_sum: bool,
     /// A `vendor` directory exists at the root.
     pub vendor: bool,
-    /// Directories holding a `package main`: `"."` for the root, `"cmd/api"` for the
-    /// others (the form `go build ./cmd/api` takes). Only the root and `cmd/*` are looked
-    /// at. Sorted.
-    pub main_packages: Vec<String>,
 }
 
 /// How many `.go` files of one directory are read at most to find its package name.
@@ -27,29 +24,37 @@ const MAX_FILES_PER_DIR: usize = 16;
 /// How many `cmd/*` directories are looked at at most.
 const MAX_CMD_DIRS: usize = 64;
 
-/// Summarizes the Go project at the context root. With a context that knows nothing
-/// ([`BuildContext::known`] false) everything is empty.
+/// Summarizes the Go project at the context root: a few files looked up, no folder
+/// listed (it runs on every analysis, so on every keystroke in an editor). With a context
+/// that knows nothing ([`BuildContext::known`] false) everything is empty.
 pub fn go_project(ctx: &dyn BuildContext) -> GoProject {
-    let mut p = GoProject {
+    GoProject {
         go_mod: ctx.read_file("go.mod").map(|t| GoMod::parse(&t)),
         go_work: ctx.read_file("go.work").map(|t| GoWork::parse(&t)),
         go_sum: ctx.exists("go.sum") && !ctx.is_dir("go.sum"),
         vendor: ctx.is_dir("vendor"),
-        main_packages: Vec::new(),
-    };
+    }
+}
+
+/// Directories holding a `package main`: `"."` for the root, `"cmd/api"` for the others
+/// (the form `go build ./cmd/api` takes). Only the root and `cmd/*` are looked at. Sorted.
+/// Lists those folders and reads up to 16 Go files in each: call it when the answer is
+/// needed, not on every analysis.
+pub fn main_packages(ctx: &dyn BuildContext) -> Vec<String> {
+    let mut out = Vec::new();
     if is_main_package(ctx, "") {
-        p.main_packages.push(".".to_string());
+        out.push(".".to_string());
     }
     if let Some(entries) = ctx.list_dir("cmd") {
         for name in entries.iter().take(MAX_CMD_DIRS) {
             let dir = format!("cmd/{name}");
             if ctx.is_dir(&dir) && is_main_package(ctx, &dir) {
-                p.main_packages.push(dir);
+                out.push(dir);
             }
         }
     }
-    p.main_packages.sort();
-    p
+    out.sort();
+    out
 }
 
 /// Whether the directory's Go package is `main`: decided by the first `.go` file that
@@ -198,8 +203,8 @@ mod tests {
             .file("cmd/README.md", "docs")
             .file("internal/x/main.go", "package main\n")
             .dir("vendor");
+        assert_eq!(main_packages(&ctx), vec![".", "cmd/api"]);
         let p = go_project(&ctx);
-        assert_eq!(p.main_packages, vec![".", "cmd/api"]);
         assert!(p.go_sum);
         assert!(p.vendor);
         let m = p.go_mod.unwrap();
@@ -213,13 +218,14 @@ mod tests {
         let ctx = MemoryContext::new()
             .file("gen.go", "//go:build ignore\n\npackage main\n")
             .file("lib.go", "package lib\n");
-        assert!(go_project(&ctx).main_packages.is_empty());
+        assert!(main_packages(&ctx).is_empty());
     }
 
     #[test]
     fn nothing_without_context() {
         let p = go_project(&NoContext);
-        assert!(p.go_mod.is_none() && !p.go_sum && !p.vendor && p.main_packages.is_empty());
+        assert!(p.go_mod.is_none() && !p.go_sum && !p.vendor);
+        assert!(main_packages(&NoContext).is_empty());
     }
 
     #[test]
