@@ -89,13 +89,6 @@ fn cgo_state(cx: &Ctx<'_>, g: &GoCommand, builder: &Runtime) -> Cgo {
             _ => Cgo::Unknown,
         };
     }
-    // Cross-compiling turns cgo off by default. `GOOS=linux` in a Linux builder is
-    // native; a GOARCH (or another GOOS) may differ from the builder's.
-    let cross = env_for(cx.model, g, "GOARCH").is_some()
-        || env_for(cx.model, g, "GOOS").is_some_and(|v| v.value != "linux");
-    if cross {
-        return Cgo::Unknown;
-    }
     let root = {
         let mut r = g.stage;
         for a in cx.model.ancestors(g.stage) {
@@ -103,6 +96,26 @@ fn cgo_state(cx: &Ctx<'_>, g: &GoCommand, builder: &Runtime) -> Cgo {
         }
         r
     };
+    // Cross-compiling turns cgo off by default. `GOOS=linux` in a Linux builder is
+    // native; a literal GOARCH (or another GOOS) may differ from the builder's. So may
+    // `$TARGETARCH` / `$TARGETOS` in a builder that runs on `--platform=$BUILDPLATFORM`;
+    // without that flag the builder runs on the target platform, so they name its own.
+    let on_build_platform = cx.model.stages[root]
+        .platform
+        .as_ref()
+        .is_some_and(|(p, _)| p.contains("BUILDPLATFORM") || !p.contains('$'));
+    let native = |name: &str, target_var: &str, native_literal: Option<&str>| match env_for(
+        cx.model, g, name,
+    ) {
+        None => true,
+        Some(v) => {
+            Some(v.value.as_str()) == native_literal
+                || (!on_build_platform && names_var(&v.value, target_var))
+        }
+    };
+    if !native("GOARCH", "TARGETARCH", None) || !native("GOOS", "TARGETOS", Some("linux")) {
+        return Cgo::Unknown;
+    }
     let go_minor = cx.model.stages[root]
         .base
         .image
@@ -116,6 +129,18 @@ fn cgo_state(cx: &Ctx<'_>, g: &GoCommand, builder: &Runtime) -> Cgo {
         Tri::No => Cgo::Off,
         Tri::Unknown => Cgo::Unknown,
     }
+}
+
+/// `$NAME` or `${NAME}`, nothing else.
+fn names_var(value: &str, name: &str) -> bool {
+    let v = value.trim();
+    v.strip_prefix('$').is_some_and(|rest| {
+        rest == name
+            || rest
+                .strip_prefix('{')
+                .and_then(|r| r.strip_suffix('}'))
+                .is_some_and(|r| r == name)
+    })
 }
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
