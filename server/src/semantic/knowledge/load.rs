@@ -35,6 +35,7 @@ struct RawFile {
     meta: RawMeta,
     guide_sizes: Vec<GuideSize>,
     images: Vec<RawImage>,
+    hub_mirrors: Vec<HubMirror>,
     recommended: Vec<Recommended>,
     known_tags: Vec<KnownTags>,
     go_releases: Vec<RawRelease>,
@@ -146,6 +147,25 @@ pub fn parse(text: &str) -> Result<Knowledge, String> {
         images.push(build_entry(e, &mut ids)?);
     }
 
+    for m in &raw.hub_mirrors {
+        check_entry(&m.registry, &m.source, &m.checked)?;
+        if m.registry.trim().is_empty()
+            || *m.registry != *normalize_registry(Some(&m.registry))
+            || m.registry == HUB
+        {
+            return Err(format!(
+                "{}: a mirror's registry is a lower-case host other than Docker Hub",
+                m.registry
+            ));
+        }
+        if !(m.prefix.is_empty() || m.prefix.ends_with('/')) || m.prefix.starts_with('/') {
+            return Err(format!(
+                "{}: a mirror's prefix is empty or a path ending in /",
+                m.registry
+            ));
+        }
+    }
+
     for r in &raw.recommended {
         check_entry(&r.repository, &r.source, &r.checked)?;
         if r.tag.trim().is_empty() || r.reference.trim().is_empty() {
@@ -229,6 +249,7 @@ pub fn parse(text: &str) -> Result<Knowledge, String> {
     Ok(Knowledge {
         guide_sizes: raw.guide_sizes.into(),
         images: images.into(),
+        hub_mirrors: raw.hub_mirrors.into(),
         recommended: raw.recommended.into(),
         known_tags: raw.known_tags.into(),
         go_releases: releases.into(),
@@ -622,6 +643,12 @@ emit_struct!(Recommended {
     source,
     checked,
 });
+emit_struct!(HubMirror {
+    registry,
+    prefix,
+    source,
+    checked
+});
 emit_struct!(KnownTags {
     repository,
     registry,
@@ -674,6 +701,7 @@ emit_struct!(GoFlag {
 emit_struct!(Knowledge {
     guide_sizes,
     images,
+    hub_mirrors,
     recommended,
     known_tags,
     go_releases,

@@ -20,7 +20,7 @@ pub use types::{
 
 use std::borrow::Cow;
 
-use types::{normalize_registry, Knowledge, HUB};
+use types::{normalize_registry, HubMirror, Knowledge, HUB};
 
 use crate::i18n::Lang;
 use crate::semantic::ImageRef;
@@ -133,8 +133,7 @@ pub fn image_facts_for(reference: &str) -> Option<&'static ImageFacts> {
 fn matching_entries(
     image: &ImageRef,
 ) -> impl Iterator<Item = (&'static ImageEntry, &'static ImageFacts)> {
-    let registry = normalize_registry(image.registry.as_deref());
-    let repository = match_repository(image, &registry);
+    let (registry, repository) = registry_and_repository(image);
     let tag = image
         .tag
         .as_deref()
@@ -156,16 +155,27 @@ fn matching_entries(
     })
 }
 
-fn match_repository(image: &ImageRef, registry: &str) -> String {
-    let repo = image.repository.trim().to_ascii_lowercase();
-    if registry == HUB {
-        match repo.strip_prefix("library/") {
-            Some(r) => r.to_string(),
-            None => repo,
-        }
-    } else {
-        repo
+/// The registry (normalized) and the repository the data knows the image by: a Docker Hub
+/// mirror's reference becomes the Hub repository it mirrors, and Hub's `library/` goes.
+fn registry_and_repository(image: &ImageRef) -> (String, String) {
+    let mut registry = normalize_registry(image.registry.as_deref());
+    let mut repo = image.repository.trim().to_ascii_lowercase();
+    if let Some(rest) = data().hub_mirrors.iter().find_map(|m| {
+        (*m.registry == *registry)
+            .then(|| repo.strip_prefix(&*m.prefix))
+            .flatten()
+            .filter(|rest| !rest.is_empty())
+            .map(str::to_string)
+    }) {
+        registry = HUB.to_string();
+        repo = rest;
     }
+    if registry == HUB {
+        if let Some(r) = repo.strip_prefix("library/") {
+            repo = r.to_string();
+        }
+    }
+    (registry, repo)
 }
 
 /// Every image family the server knows, for completion.
@@ -193,8 +203,7 @@ pub fn recommended_tag(repository_short_name: &str) -> Option<&'static str> {
 /// The recommendation for an image reference, keeping its flavor (`golang:alpine` →
 /// `golang:1.27-alpine`, `gcr.io/distroless/static` → `gcr.io/distroless/static-debian12:nonroot`).
 pub fn recommended_for(image: &ImageRef) -> Option<&'static Recommended> {
-    let registry = normalize_registry(image.registry.as_deref());
-    let repo = match_repository(image, &registry);
+    let (registry, repo) = registry_and_repository(image);
     let tag = image.tag.as_deref().unwrap_or("").to_ascii_lowercase();
     let candidates = data()
         .recommended
@@ -512,6 +521,30 @@ mod tests {
             ),
             ("golang:nanoserver", Some("golang-nanoserver")),
             ("golang@sha256:0123456789abcdef", Some("golang-debian")),
+            // Docker Hub mirrors name Hub's images.
+            (
+                "public.ecr.aws/docker/library/golang:1.22",
+                Some("golang-debian"),
+            ),
+            ("PUBLIC.ECR.AWS/docker/library/alpine:3.20", Some("alpine")),
+            (
+                "mirror.gcr.io/library/golang:1.22-alpine",
+                Some("golang-alpine"),
+            ),
+            ("mirror.gcr.io/alpine:3.20", Some("alpine")),
+            (
+                "docker.m.daocloud.io/library/golang:1.22",
+                Some("golang-debian"),
+            ),
+            ("docker.m.daocloud.io/alpine", Some("alpine")),
+            (
+                "m.daocloud.io/docker.io/library/alpine:3.20",
+                Some("alpine"),
+            ),
+            // …but not other paths on the same registries.
+            ("public.ecr.aws/someone/golang:1.22", None),
+            ("public.ecr.aws/docker/library", None),
+            ("m.daocloud.io/ghcr.io/library/alpine", None),
             (
                 "golang:1.22-alpine@sha256:0123456789abcdef",
                 Some("golang-alpine"),

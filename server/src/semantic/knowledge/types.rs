@@ -159,6 +159,19 @@ pub struct Recommended {
     pub checked: Text,
 }
 
+/// A registry that serves Docker Hub's images under its own name.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HubMirror {
+    /// Lower case (`public.ecr.aws`).
+    pub registry: Text,
+    /// What comes before Hub's repository path (`docker/library/`; empty when the mirror
+    /// keeps Hub's paths).
+    pub prefix: Text,
+    pub source: Text,
+    pub checked: Text,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KnownTags {
@@ -248,6 +261,7 @@ pub struct GoFlag {
 pub struct Knowledge {
     pub guide_sizes: List<GuideSize>,
     pub images: List<ImageEntry>,
+    pub hub_mirrors: List<HubMirror>,
     pub recommended: List<Recommended>,
     pub known_tags: List<KnownTags>,
     pub go_releases: List<GoRelease>,
