@@ -1,6 +1,7 @@
 //! GO111: `COPY --from=<stage>` names a file the stage's go build cannot have produced.
 
 use super::prelude::*;
+use crate::context::{find_dockerignore, DockerIgnore};
 use crate::semantic::go::{join_path, output_path, workdir_at, GoVerb};
 
 pub static RULE: Rule = Rule {
@@ -111,7 +112,34 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                     .map(|rest| rest.split('/').next().unwrap_or(rest))
                     .is_some_and(|name| glob_match(pat, name))
             });
-            let from_context = dests.iter().any(under) || whole.iter().any(under) || globbed;
+            // Under a copy of the whole context: the file may be in the context, which,
+            // when it is known, says whether it is (and .dockerignore whether it is sent).
+            // Known means more than a folder: the Dockerfile's folder is only a guess at
+            // the context (`docker build -f deploy/Dockerfile .` is common), trusted when
+            // it holds the go.mod (or go.work) that this stage's `go build` needs.
+            let context_trusted =
+                cx.context.known() && (cx.project.go_mod.is_some() || cx.project.go_work.is_some());
+            let mut ignored: Option<String> = None;
+            let in_whole = whole.iter().any(|(d, root)| {
+                if !under(d) {
+                    return false;
+                }
+                if !root || !context_trusted {
+                    return true;
+                }
+                let d = d.trim_end_matches('/');
+                let rel = p.strip_prefix(d).unwrap_or(p).trim_start_matches('/');
+                match in_context(cx, rel) {
+                    _ if rel.is_empty() => true,
+                    InContext::Sent => true,
+                    InContext::Ignored => {
+                        ignored = Some(rel.to_string());
+                        false
+                    }
+                    InContext::Absent => false,
+                }
+            });
+            let from_context = dests.iter().any(under) || in_whole || globbed;
             if produced || from_context {
                 continue;
             }
@@ -119,6 +147,19 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 .name
                 .clone()
                 .unwrap_or_else(|| s.to_string());
+            if let Some(rel) = ignored {
+                sink.report(
+                    copy.abs(src.span),
+                    text!(
+                        "`{}` is never in stage `{}`: `.dockerignore` keeps `{}` out of the build context",
+                        "`{}` 不会出现在阶段 `{}` 里：`.dockerignore` 把 `{}` 排除在了构建上下文之外",
+                        p,
+                        stage_name,
+                        rel
+                    ),
+                );
+                continue;
+            }
             let list = outputs
                 .iter()
                 .map(|o| format!("`{o}`"))
@@ -134,7 +175,10 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                     list
                 ),
             );
-            if let [only] = outputs.as_slice() {
+            // Offered only where the path reads as a program (no file extension): a
+            // missing `config.yaml` is not a misspelt binary.
+            let base = p.rsplit('/').next().unwrap_or(p);
+            if let ([only], false) = (outputs.as_slice(), base.contains('.')) {
                 d.with_fix(Fix::safe(
                     text!("Copy `{}`", "改为复制 `{}`", only),
                     vec![Edit::replace(copy.abs(src.span), only.clone())],
@@ -142,6 +186,24 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
         }
     }
+}
+
+/// Whether the build context holds `rel` and `docker build` sends it (not excluded by the
+/// Dockerfile's ignore file).
+fn in_context(cx: &Ctx<'_>, rel: &str) -> InContext {
+    if !cx.context.exists(rel) {
+        return InContext::Absent;
+    }
+    match find_dockerignore(cx.context, cx.dockerfile) {
+        Some((_, text)) if DockerIgnore::parse(&text).is_excluded(rel) => InContext::Ignored,
+        _ => InContext::Sent,
+    }
+}
+
+enum InContext {
+    Absent,
+    Ignored,
+    Sent,
 }
 
 /// Shell-style `*` / `?` matching of one path element (`[...]` matches anything).
@@ -174,7 +236,9 @@ fn glob_match(pat: &str, name: &str) -> bool {
 struct StageInfo {
     outputs: Vec<String>,
     dests: Vec<String>,
-    whole: Vec<String>,
+    /// Destinations of whole-context copies; `true` when the copy is of the context's
+    /// root (`COPY . .`), so a path under it is that path in the context.
+    whole: Vec<(String, bool)>,
     globs: Vec<(String, String)>,
 }
 
@@ -211,7 +275,7 @@ fn stage_info(cx: &Ctx<'_>, s: usize) -> Option<StageInfo> {
     // Paths the stage received by COPY/ADD (each may be a file or a directory), and
     // the destinations of whole-context copies (anything may be under them).
     let mut dests: Vec<String> = Vec::new();
-    let mut whole: Vec<String> = Vec::new();
+    let mut whole: Vec<(String, bool)> = Vec::new();
     // (directory, file-name pattern) of wildcard copies such as `COPY *.go ./`.
     let mut globs: Vec<(String, String)> = Vec::new();
     for &st in &chain {
@@ -234,7 +298,11 @@ fn stage_info(cx: &Ctx<'_>, s: usize) -> Option<StageInfo> {
                     for src in srcs {
                         let t = src.text.trim_end_matches('/');
                         if matches!(t, "" | "." | "*" | "./*") || t.contains('$') {
-                            whole.push(dest.clone());
+                            // `--from`/`--parents` copies are not of the context's root.
+                            let root = !t.contains('$')
+                                && i.ins.flag("from").is_none()
+                                && i.ins.flag("parents").is_none();
+                            whole.push((dest.clone(), root));
                         } else if t.contains(['*', '?', '[']) {
                             let base = t.rsplit('/').next().unwrap_or(t);
                             globs.push((dest.trim_end_matches('/').to_string(), base.to_string()));
@@ -246,7 +314,7 @@ fn stage_info(cx: &Ctx<'_>, s: usize) -> Option<StageInfo> {
                         }
                     }
                     if !i.ins.heredocs.is_empty() {
-                        whole.push(dest.clone());
+                        whole.push((dest.clone(), false));
                     }
                 }
                 Keyword::Onbuild => understood = false,

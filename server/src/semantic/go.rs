@@ -600,7 +600,15 @@ pub fn output_path(cmd: &GoCommand, module: Option<&str>) -> Option<String> {
                 }
                 Some(o) => {
                     let p = join_path(cmd.workdir.as_deref(), &o);
-                    p.starts_with('/').then_some(p)
+                    if !p.starts_with('/') {
+                        return None;
+                    }
+                    // "If the named output is an existing directory … executables will be
+                    // written to that directory" (go help build).
+                    if is_existing_dir(&p, cmd.workdir.as_deref()) {
+                        return Some(format!("{}/{}", p.trim_end_matches('/'), name?));
+                    }
+                    Some(p)
                 }
                 None => {
                     let dir = cmd.workdir.as_deref()?;
@@ -613,11 +621,58 @@ pub fn output_path(cmd: &GoCommand, module: Option<&str>) -> Option<String> {
     }
 }
 
+/// Directories certain to exist when a `go build` runs: its working directory and the
+/// directories above it (WORKDIR and `cd` need them), and the ones every Go builder image
+/// has (`/usr/local/bin`, GOPATH's `/go/bin`…).
+fn is_existing_dir(path: &str, workdir: Option<&str>) -> bool {
+    const ALWAYS: &[&str] = &[
+        "/",
+        "/bin",
+        "/sbin",
+        "/usr/bin",
+        "/usr/local/bin",
+        "/go",
+        "/go/bin",
+        "/tmp",
+        "/root",
+    ];
+    let path = path.trim_end_matches('/');
+    let path = if path.is_empty() { "/" } else { path };
+    if ALWAYS.contains(&path) {
+        return true;
+    }
+    workdir.is_some_and(|wd| {
+        let wd = wd.trim_end_matches('/');
+        wd == path || wd.starts_with(&format!("{path}/"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::semantic::analyze;
     use crate::syntax::parse;
+
+    #[test]
+    fn output_into_an_existing_directory() {
+        let (_, c) = cmds("FROM golang:1.22\nWORKDIR /app/src\nRUN go build -o /app ./cmd/api && go build -o /usr/local/bin ./cmd/worker && go build -o /app/src/tool . && go build -o /app/api-bin ./cmd/api\n");
+        // The working directory's parent, a standard directory: the binary goes inside.
+        assert_eq!(output_path(&c[0], None).as_deref(), Some("/app/api"));
+        assert_eq!(
+            output_path(&c[1], None).as_deref(),
+            Some("/usr/local/bin/worker")
+        );
+        // A file name, or a path not known to be a directory: the binary is that file.
+        assert_eq!(output_path(&c[2], None).as_deref(), Some("/app/src/tool"));
+        assert_eq!(output_path(&c[3], None).as_deref(), Some("/app/api-bin"));
+        // The working directory itself, with the name from go.mod.
+        let (_, c) = cmds("FROM golang:1.22\nWORKDIR /app\nRUN go build -o /app .\n");
+        assert_eq!(
+            output_path(&c[0], Some("example.com/myapp")).as_deref(),
+            Some("/app/myapp")
+        );
+        assert_eq!(output_path(&c[0], None), None);
+    }
 
     #[test]
     fn cd_changes_the_directory_of_later_commands() {
