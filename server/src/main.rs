@@ -36,6 +36,7 @@ mod alloc {
     static SYSTEM: AtomicBool = AtomicBool::new(false);
 
     /// The subcommands (and clap's own one-shot flags) that do not start the server.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     const ONE_SHOT: &[&[u8]] = &[
         b"check",
         b"fix",
