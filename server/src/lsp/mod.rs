@@ -1243,10 +1243,26 @@ where
             };
             // tower-lsp-server stops reading after a body it cannot decode; such a
             // message is dropped here so the session goes on.
+            let mut body = body;
             match serde_json::from_str::<Envelope>(&body) {
                 Err(_) => continue,
                 Ok(e) if e.method.as_deref() == Some("exit") => {
                     EXIT_SEEN.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                // "If a server or client receives a request starting with '$/' it must
+                // error the request with error code MethodNotFound" (LSP). tower-lsp-server
+                // drops its answer to such requests, so they reach it under another name,
+                // which it answers with MethodNotFound and the request's id.
+                Ok(Envelope {
+                    method: Some(m),
+                    id: Some(_),
+                    ..
+                }) if m.starts_with("$/") => {
+                    if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&body) {
+                        v["method"] =
+                            serde_json::Value::String(format!("dockwise/unsupported{}", &m[1..]));
+                        body = v.to_string();
+                    }
                 }
                 Ok(_) => {}
             }
@@ -1275,6 +1291,9 @@ struct Envelope {
     jsonrpc: serde::de::IgnoredAny,
     #[serde(default)]
     method: Option<String>,
+    /// Present on requests (a notification has none).
+    #[serde(default)]
+    id: Option<serde::de::IgnoredAny>,
 }
 
 /// The service, for in-process tests over any byte stream.
