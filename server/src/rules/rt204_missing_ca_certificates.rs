@@ -1,6 +1,7 @@
 //! RT204: a shell-less final image without CA certificates.
 
 use super::prelude::*;
+use crate::semantic::knowledge;
 use crate::semantic::runtime::Tri;
 
 pub static RULE: Rule = Rule {
@@ -11,19 +12,19 @@ pub static RULE: Rule = Rule {
     peers: &[],
     en: RuleDoc {
         summary: "The final image has no CA certificates",
-        what: "Flags a final stage on `scratch` (or another image without a CA bundle) that never copies `/etc/ssl/certs/ca-certificates.crt` in. Distroless and Chainguard static already contain the bundle.",
+        what: "Flags a final stage on `scratch` (or another image without a CA bundle) that never copies `/etc/ssl/certs/ca-certificates.crt` in, when the file builds a Go program or the build context is a Go module whose prebuilt binary the final stage copies in. Distroless and Chainguard static already contain the bundle.",
         why: "Go's `crypto/tls` looks for the system's CA bundle; without it every HTTPS call fails with \"x509: certificate signed by unknown authority\" — only at run time, on the first request. If the service never calls out over TLS, ignore this.",
         bad: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         good: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
-        fix: "Copies the bundle from a stage that has it (safe: one file, read only by TLS).",
+        fix: "Copies the bundle from a stage that has it, or, when the binary is built outside the Dockerfile, from the pinned alpine image (safe: one file, read only by TLS).",
     },
     zh: RuleDoc {
         summary: "最终镜像中没有 CA 证书",
-        what: "当最终阶段基于 `scratch`（或其他不含 CA 证书包的镜像），且从未复制 `/etc/ssl/certs/ca-certificates.crt` 时给出提示。distroless 和 Chainguard static 已自带证书包。",
+        what: "当最终阶段基于 `scratch`（或其他不含 CA 证书包的镜像），且从未复制 `/etc/ssl/certs/ca-certificates.crt` 时给出提示；前提是该文件会编译 Go 程序，或者构建上下文是一个 Go 模块、最终阶段复制的是预先构建好的二进制文件。distroless 和 Chainguard static 已自带证书包。",
         why: "Go 的 `crypto/tls` 会查找系统的 CA 证书包；没有它，所有 HTTPS 请求都会报“x509: certificate signed by unknown authority”——而且要到运行时发出第一个请求时才会暴露。如果服务从不发起 TLS 连接，可以忽略此提示。",
         bad: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
         good: "FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM scratch\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n",
-        fix: "从含有证书包的阶段复制它（安全：只是一个文件，而且只有 TLS 会读取它）。",
+        fix: "从含有证书包的阶段复制它；如果二进制文件是在 Dockerfile 之外构建的，就从固定版本的 alpine 镜像复制（安全：只是一个文件，而且只有 TLS 会读取它）。",
     },
     check,
 };
@@ -55,7 +56,20 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(rt) = cx.runtimes().get(fin) else {
         return;
     };
-    if !rt.shell_less() || rt.ca_certificates != Tri::No || cx.ci_only() || !cx.builds_go() {
+    // A Go binary built outside the Dockerfile (goreleaser, or `make` before `docker
+    // build`): the context is a Go module and the final stage copies files from it.
+    let prebuilt = || {
+        cx.project.go_mod.is_some()
+            && cx.stage_instrs(fin).any(|i| {
+                matches!(i.ins.keyword, Keyword::Copy | Keyword::Add)
+                    && i.ins.flag("from").is_none()
+            })
+    };
+    if !rt.shell_less()
+        || rt.ca_certificates != Tri::No
+        || cx.ci_only()
+        || !(cx.builds_go() || prebuilt())
+    {
         return;
     }
     // Only images that run something.
@@ -69,14 +83,30 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(from) = cx.tree.instr_at(st.item) else {
         return;
     };
-    let d = sink.report(
-        st.base.range.clone(),
+    let msg = if cx.builds_go() {
         text!(
             "this image has no CA certificates, so HTTPS calls from the app will fail with \"x509: certificate signed by unknown authority\"; copy `/etc/ssl/certs/ca-certificates.crt` from the builder",
             "该镜像中没有 CA 证书，应用发起的 HTTPS 请求会报“x509: certificate signed by unknown authority”；请从构建阶段复制 `/etc/ssl/certs/ca-certificates.crt`"
-        ),
-    );
-    if let Some(name) = donor(cx, fin, |s| cx.runtimes()[s].ca_certificates.yes()) {
+        )
+    } else {
+        text!(
+            "this image has no CA certificates, so HTTPS calls from the app will fail with \"x509: certificate signed by unknown authority\"; copy `/etc/ssl/certs/ca-certificates.crt` in from an image that has it",
+            "该镜像中没有 CA 证书，应用发起的 HTTPS 请求会报“x509: certificate signed by unknown authority”；请从带有证书包的镜像中复制 `/etc/ssl/certs/ca-certificates.crt`"
+        )
+    };
+    let d = sink.report(st.base.range.clone(), msg);
+    // From a stage that has the bundle; with none (nothing is built here), from the
+    // pinned alpine image, which `COPY --from` takes as well as a stage.
+    let name = donor(cx, fin, |s| cx.runtimes()[s].ca_certificates.yes()).or_else(|| {
+        (!cx.builds_go()).then(|| {
+            knowledge::recommended_for(&crate::semantic::ImageRef {
+                repository: "alpine".into(),
+                ..Default::default()
+            })
+            .map_or_else(|| "alpine".to_string(), |r| r.reference.to_string())
+        })
+    });
+    if let Some(name) = name {
         let end = from.start + from.len;
         let nl = if cx.text[..end].ends_with('\n') {
             ""
