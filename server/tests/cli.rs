@@ -435,6 +435,18 @@ fn refactor_prints_writes_and_declines() {
     let o = run_stdin(&["check", "-", "--format", "json"], &fixed);
     assert!(!stdout(&o).contains("GO101"), "{}", stdout(&o));
 
+    // A folder means the Dockerfile in it; a folder without one is a usage error.
+    let o = run(&["refactor", "to-scratch", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(stdout(&o), written);
+    let empty = tempdir("refactor-empty");
+    let o = run(&["refactor", "to-scratch", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no Dockerfile"),
+        "{o:?}"
+    );
+
     // Usage errors: exit 2.
     assert_eq!(run(&["refactor", "to-wasm", path]).status.code(), Some(2));
     assert_eq!(

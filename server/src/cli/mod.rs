@@ -52,7 +52,7 @@ enum Command {
 struct RefactorArgs {
     /// to-multi-stage, to-scratch or to-distroless.
     refactor: String,
-    /// The Dockerfile (`-` reads standard input).
+    /// The Dockerfile (`-` reads standard input; a folder means its Dockerfile).
     file: PathBuf,
     /// Write the result back to the file instead of printing it.
     #[arg(long)]
@@ -739,7 +739,32 @@ fn run_refactor(args: RefactorArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     };
+    let mut args = args;
     let stdin = args.file.as_os_str() == "-";
+    // A folder stands for the Dockerfile in it, as for `docker build DIR`.
+    if !stdin && args.file.is_dir() {
+        match ["Dockerfile", "Containerfile", "dockerfile"]
+            .iter()
+            .map(|n| args.file.join(n))
+            .find(|p| p.is_file())
+        {
+            Some(p) => args.file = p,
+            None => {
+                let dir = args.file.display();
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::En => format!(
+                            "dockwise: {dir}: no Dockerfile or Containerfile in this folder"
+                        ),
+                        Lang::Zh =>
+                            format!("dockwise：{dir}：这个目录里没有 Dockerfile 或 Containerfile"),
+                    }
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
     let name = if stdin {
         "<stdin>".to_string()
     } else {
