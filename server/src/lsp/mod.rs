@@ -5,6 +5,8 @@
 //! synchronously, before its first `.await`; analysis runs afterwards on a snapshot in
 //! `spawn_blocking`, and is published only if the document's version is still current.
 
+mod disk_cache;
+
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
@@ -128,7 +130,7 @@ fn context_of(uri: &Uri) -> (Box<dyn BuildContext>, String) {
     match uri.to_file_path() {
         Some(p) => {
             let (ctx, name) = FsContext::for_dockerfile(&PathBuf::from(p.as_ref()));
-            (Box::new(ctx), name)
+            (disk_cache::context(&ctx.root), name)
         }
         None => (Box::new(NoContext), "Dockerfile".to_string()),
     }
@@ -138,9 +140,15 @@ fn context_of(uri: &Uri) -> (Box<dyn BuildContext>, String) {
 /// the editor's settings on top.
 fn config_for(uri: &Uri, settings: &Config) -> Config {
     let path = uri.to_file_path().map(|p| PathBuf::from(p.as_ref()));
-    let file = crate::cli::find_config(None, false, path.as_deref(), Lang::En)
-        .ok()
-        .flatten();
+    let find = || {
+        crate::cli::find_config(None, false, path.as_deref(), Lang::En)
+            .ok()
+            .flatten()
+    };
+    let file = match path.as_deref().and_then(|p| p.parent()) {
+        Some(dir) => disk_cache::file_config(dir, find),
+        None => find(),
+    };
     let mut c = file.map(|f| f.config).unwrap_or_default();
     c.ignore.extend(settings.ignore.iter().cloned());
     c.severity
@@ -442,6 +450,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        disk_cache::clear();
         self.refresh_all().await;
     }
 
