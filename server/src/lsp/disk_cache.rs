@@ -40,7 +40,16 @@ fn cache() -> MutexGuard<'static, Option<HashMap<PathBuf, Entry>>> {
 /// Forgets everything (a watched file changed).
 pub fn clear() {
     *cache() = None;
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
 }
+
+/// How many times the cache was cleared: what was computed from disk under an older
+/// generation may be out of date.
+pub fn generation() -> u64 {
+    GENERATION.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Runs `f` on the folder's live entry, making a fresh one when there is none or it is
 /// older than [`TTL`].

@@ -80,6 +80,7 @@ fn shown_from(value: Option<&str>, locale: Lang) -> Shown {
 
 /// Applies `language`, `ignore`, `severity`, `target` from an options object.
 fn apply_options(settings: &mut Settings, options: &Value) {
+    SETTINGS_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let options = options.get("dockwise").unwrap_or(options);
     if let Some(l) = options.get("language").and_then(Value::as_str) {
         settings.shown = shown_from(Some(l), settings.locale_lang);
@@ -165,25 +166,61 @@ const MAX_CHECKED_BYTES: usize = 2 << 20;
 
 /// Runs the rules on a snapshot (blocking work).
 fn analyze(doc: &Document, uri: &Uri, config: &Config) -> Vec<Finding> {
-    analysis(doc, uri, config).map_or_else(Vec::new, |a| a.diagnostics)
+    analysis(doc, uri, config).map_or_else(Vec::new, |a| a.diagnostics.clone())
 }
 
 /// The findings and the semantic model they were computed on; `None` for a document
-/// too large to check.
-fn analysis(doc: &Document, uri: &Uri, config: &Config) -> Option<rules::Analysis> {
+/// too large to check. The last one of each document is kept and handed out again
+/// while the document's version, the settings and what was read from disk are the
+/// same: the publish after an edit, then a hover or a code action at that version,
+/// share one analysis.
+fn analysis(doc: &Document, uri: &Uri, config: &Config) -> Option<Arc<rules::Analysis>> {
     if doc.text().len() > MAX_CHECKED_BYTES {
         return None;
     }
+    let key = (
+        doc.version(),
+        SETTINGS_GENERATION.load(std::sync::atomic::Ordering::SeqCst),
+        disk_cache::generation(),
+    );
+    if let Some((k, a)) = analyses().as_ref().and_then(|m| m.get(uri)) {
+        if *k == key {
+            return Some(a.clone());
+        }
+    }
     let (ctx, name) = context_of(uri);
     let config = config_for(uri, config);
-    Some(rules::check_in(
+    let a = Arc::new(rules::check_in(
         doc.text(),
         doc.tree(),
         &config,
         ctx.as_ref(),
         &name,
-    ))
+    ));
+    analyses()
+        .get_or_insert_with(std::collections::HashMap::new)
+        .insert(uri.clone(), (key, a.clone()));
+    Some(a)
 }
+
+/// The last analysis of each open document, with the (version, settings generation,
+/// disk generation) it was made for.
+type Analyses = std::collections::HashMap<Uri, ((i32, u64, u64), Arc<rules::Analysis>)>;
+static ANALYSES: std::sync::Mutex<Option<Analyses>> = std::sync::Mutex::new(None);
+
+fn analyses() -> std::sync::MutexGuard<'static, Option<Analyses>> {
+    ANALYSES.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Forgets a document's kept analysis (opened again, or closed).
+fn forget_analysis(uri: &Uri) {
+    if let Some(m) = analyses().as_mut() {
+        m.remove(uri);
+    }
+}
+
+/// Bumped whenever the settings change, so no analysis made under the old ones is reused.
+static SETTINGS_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The diagnostics of a snapshot, as the client sees them.
 fn lsp_diagnostics(doc: &Document, uri: &Uri, s: &Settings) -> Vec<Diagnostic> {
@@ -461,6 +498,8 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let d = params.text_document;
+        // A reopened document may start again at a version seen before.
+        forget_analysis(&d.uri);
         self.docs
             .insert(d.uri.clone(), Document::new(d.text, d.version));
         self.refresh(d.uri).await;
@@ -490,6 +529,7 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         self.docs.remove(&params.text_document.uri);
+        forget_analysis(&params.text_document.uri);
         self.client
             .publish_diagnostics(params.text_document.uri, Vec::new(), None)
             .await;
@@ -515,10 +555,13 @@ impl LanguageServer for Backend {
         let s = read_settings(&self.settings);
         let offset = doc.offset_of(DocPos::new(pos.line, pos.character), s.encoding);
         // One analysis gives both the findings and the model the hovers read.
-        let (findings, model) = match analysis(&doc, &uri, &s.config) {
-            Some(a) => (a.diagnostics, a.model),
-            None => (Vec::new(), crate::semantic::analyze(doc.text(), doc.tree())),
-        };
+        let analysis = analysis(&doc, &uri, &s.config).unwrap_or_else(|| {
+            Arc::new(rules::Analysis {
+                model: crate::semantic::analyze(doc.text(), doc.tree()),
+                diagnostics: Vec::new(),
+            })
+        });
+        let (findings, model) = (&analysis.diagnostics, &analysis.model);
         let shown = |f: &dyn Fn(Lang) -> Option<String>| match s.shown {
             Shown::Both => match (f(Lang::En), f(Lang::Zh)) {
                 (Some(en), Some(zh)) => Some(format!("{en}\n\n---\n\n{zh}")),
@@ -544,12 +587,12 @@ impl LanguageServer for Backend {
         let tree = doc.tree();
         let mut what_range = None;
         if let Some((r, t)) =
-            crate::ide::hover::hover(doc.text(), tree, &model, offset, s.shown.lang())
+            crate::ide::hover::hover(doc.text(), tree, model, offset, s.shown.lang())
         {
             what_range = Some(r);
             // The range is the same in both languages; only `both` needs the second text.
             let zh = (s.shown == Shown::Both)
-                .then(|| crate::ide::hover::hover(doc.text(), tree, &model, offset, Lang::Zh))
+                .then(|| crate::ide::hover::hover(doc.text(), tree, model, offset, Lang::Zh))
                 .flatten();
             parts.push(match zh {
                 Some((_, zh)) => format!("{t}\n\n---\n\n{zh}"),
