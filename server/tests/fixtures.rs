@@ -231,7 +231,63 @@ fn check_file(p: &Path) -> Option<String> {
             fixed.text
         ));
     }
+    // What the fixes leave in `-ldflags` must still be something Go can split: a fix
+    // that edits inside the value must not leave half a quoted string behind.
+    for v in ldflags_values(&fixed.text) {
+        let was_ok = ldflags_values(&text).iter().all(|o| go_split_ok(o));
+        if was_ok && !go_split_ok(&v) {
+            return Some(format!(
+                "{}: safe fixes left an -ldflags value Go cannot split: {v:?}\n{}",
+                p.display(),
+                fixed.text
+            ));
+        }
+    }
     None
+}
+
+/// The `-ldflags` values of every go command in a Dockerfile (after shell unquoting).
+fn ldflags_values(text: &str) -> Vec<String> {
+    let tree = dockwise::syntax::parse(text);
+    let model = dockwise::semantic::analyze(text, &tree);
+    dockwise::semantic::go::go_commands(text, &tree, &model)
+        .iter()
+        .filter_map(|g| g.ldflags().and_then(|f| f.value.clone()))
+        .collect()
+}
+
+/// Whether Go's flag splitting (cmd/internal/quoted.Split: fields separated by spaces,
+/// each possibly in '…' or "…", no escapes) accepts `s`.
+fn go_split_ok(s: &str) -> bool {
+    let mut chars = s.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        if c == '"' || c == '\'' {
+            chars.next();
+            if !chars.by_ref().any(|x| x == c) {
+                return false;
+            }
+            // The closing quote must end the field.
+            if chars.peek().is_some_and(|x| !x.is_whitespace()) {
+                return false;
+            }
+            continue;
+        }
+        // An unquoted field runs to the next space; a quote inside it is an error.
+        while let Some(&x) = chars.peek() {
+            if x.is_whitespace() {
+                break;
+            }
+            if x == '"' || x == '\'' {
+                return false;
+            }
+            chars.next();
+        }
+    }
+    true
 }
 
 #[test]

@@ -74,7 +74,22 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 let Some(vr) = ld.value_range.clone() else {
                     continue;
                 };
+                // A quoted inline value (`-ldflags="-w"`) comes as the whole word: keep
+                // what follows the `=`.
+                let word = cx.slice(vr.clone());
+                let vr = match ["-ldflags=", "--ldflags="]
+                    .iter()
+                    .find(|p| word.starts_with(**p))
+                {
+                    Some(p) => vr.start + p.len()..vr.end,
+                    None => vr,
+                };
                 let raw = cx.slice(vr.clone());
+                // The whole word quoted (`"-ldflags=-w"`): no place to add to.
+                let unquoted = raw.trim_start_matches(['"', '\'']);
+                if unquoted.starts_with("-ldflags") || unquoted.starts_with("--ldflags") {
+                    continue;
+                }
                 if raw.starts_with(['"', '\'']) {
                     Edit::insert(vr.start + 1, format!("{add} "))
                 } else if raw.contains(char::is_whitespace) || raw.is_empty() {

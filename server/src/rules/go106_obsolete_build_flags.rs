@@ -87,10 +87,24 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         // Find the `-extldflags ...-static...` text inside the raw value to delete it.
         let edit = raw.find("-extldflags").and_then(|p| {
             let rest = &raw[p..];
-            let end = ["-static\"", "-static'", "-static\\\"", "-static"]
-                .iter()
-                .filter_map(|pat| rest.find(pat).map(|e| e + pat.len()))
-                .min()?;
+            let at = rest.find("-static")?;
+            // The quote that opened `-static` (`"-static"`, `'-static'`, `\"-static\"`)
+            // closes after it and goes too; a quote that was already open before
+            // `-extldflags` (the whole `-ldflags` value) stays.
+            let between = &rest["-extldflags".len()..at];
+            let close = if between.ends_with("\\\"") {
+                "\\\""
+            } else if between.ends_with('"') {
+                "\""
+            } else if between.ends_with('\'') {
+                "'"
+            } else {
+                ""
+            };
+            let mut end = at + "-static".len();
+            if rest[end..].starts_with(close) {
+                end += close.len();
+            }
             let start = vr.start + p;
             Some(with_leading_space(cx, start..start + end))
         });
@@ -117,6 +131,66 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 ),
                 vec![Edit::delete(e)],
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::context::NoContext;
+    use crate::rules::{fix::fix_in, Config};
+
+    /// The build line after the safe fixes (GO105 and GO106 together).
+    fn fixed_build(flags: &str) -> String {
+        let text = format!(
+            "FROM golang:1.22 AS b\nRUN CGO_ENABLED=0 go build {flags} -o /app .\nFROM scratch\nCOPY --from=b /app /app\n"
+        );
+        let out = fix_in(&text, &Config::default(), false, &NoContext, "Dockerfile").text;
+        let line = out
+            .lines()
+            .find(|l| l.contains("go build"))
+            .unwrap_or_default();
+        let at = line.find("go build").unwrap_or(0);
+        line[at..].to_string()
+    }
+
+    #[test]
+    fn removing_extldflags_keeps_the_quotes_balanced() {
+        let cases = [
+            // The guide's own production line.
+            (
+                r#"-ldflags='-w -s -extldflags "-static"'"#,
+                "go build -ldflags='-w -s' -o /app .",
+            ),
+            (
+                r#"-ldflags '-extldflags "-static"'"#,
+                "go build -ldflags '-s -w' -o /app .",
+            ),
+            (
+                r#"-a -installsuffix cgo -ldflags '-extldflags "-static"'"#,
+                "go build -ldflags '-s -w' -o /app .",
+            ),
+            (
+                r#"-ldflags "-s -w -extldflags '-static'""#,
+                r#"go build -ldflags "-s -w" -o /app ."#,
+            ),
+            (
+                r#"-ldflags "-s -w -extldflags \"-static\"""#,
+                r#"go build -ldflags "-s -w" -o /app ."#,
+            ),
+            (
+                r#"-ldflags="-s -w -extldflags=-static""#,
+                r#"go build -ldflags="-s -w" -o /app ."#,
+            ),
+            // GO105 alone, on a quoted inline value.
+            (r#"-ldflags="-w""#, r#"go build -ldflags="-s -w" -o /app ."#),
+            (
+                r#"-ldflags="-X main.v=1""#,
+                r#"go build -ldflags="-s -w -X main.v=1" -o /app ."#,
+            ),
+        ];
+        for (flags, want) in cases {
+            assert_eq!(fixed_build(flags), want, "{flags}");
         }
     }
 }
