@@ -293,7 +293,7 @@ fn no_arguments_runs_the_language_server_until_stdin_closes() {
 fn fix_applies_safe_fixes_idempotently_and_never_loses_data() {
     let d = tempdir("fix");
     let p = d.join("Dockerfile");
-    let src = "FROM golang:1.22 as Build\nCOPY go.mod go.sum .\nFROM alpine:3.20\nCOPY --from=buidl /app /app\nUSER 65532:65532\nCMD /app\n";
+    let src = "FROM golang:1.22 as Build\nCOPY go.mod go.sum /src\nFROM alpine:3.20\nCOPY --from=buidl /app /app\nUSER 65532:65532\nCMD /app\n";
     std::fs::write(&p, src).unwrap();
     let ps = p.display().to_string();
     assert_eq!(run(&["fix", "--check", &ps]).status.code(), Some(1));
@@ -306,7 +306,7 @@ fn fix_applies_safe_fixes_idempotently_and_never_loses_data() {
     let once = std::fs::read_to_string(&p).unwrap();
     assert_eq!(
         once,
-        "FROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nFROM alpine:3.20\nCOPY --from=build /app /app\nUSER 65532:65532\nCMD [\"/app\"]\n"
+        "FROM golang:1.22 AS build\nCOPY go.mod go.sum /src/\nFROM alpine:3.20\nCOPY --from=build /app /app\nUSER 65532:65532\nCMD [\"/app\"]\n"
     );
     assert_eq!(run(&["fix", &ps]).status.code(), Some(0));
     assert_eq!(

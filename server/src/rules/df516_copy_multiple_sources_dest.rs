@@ -10,19 +10,19 @@ pub static RULE: Rule = Rule {
     peers: &["DL3021"],
     en: RuleDoc {
         summary: "`COPY`/`ADD` with several sources needs a destination ending in `/`",
-        what: "Flags `COPY` and `ADD` with two or more sources whose destination does not end with `/`.",
-        why: "With several sources the destination must be a directory; BuildKit fails with \"When using COPY with more than one source file, the destination must be a directory and end with a /\".",
-        bad: "FROM golang:1.22\nCOPY go.mod go.sum .\n",
-        good: "FROM golang:1.22\nCOPY go.mod go.sum ./\n",
-        fix: "Appends `/` to the destination (safe: it is the only form that builds).",
+        what: "Flags `COPY` and `ADD` with two or more sources whose destination does not end with `/` (`.` and `..` are directories already and pass).",
+        why: "With several sources the destination has to be a directory, and only a trailing `/` says so: the classic builder refuses anything else (\"When using COPY with more than one source file, the destination must be a directory and end with a /\"), and a reader cannot tell whether `/app/bin` is meant as a file or a folder.",
+        bad: "FROM golang:1.22\nCOPY go.mod go.sum /src\n",
+        good: "FROM golang:1.22\nCOPY go.mod go.sum /src/\n",
+        fix: "Appends `/` to the destination (safe: a destination that receives several files is a directory).",
     },
     zh: RuleDoc {
         summary: "有多个源路径的 `COPY`/`ADD`，目标路径必须以 `/` 结尾",
-        what: "标出有两个或更多源路径、但目标路径不以 `/` 结尾的 `COPY` 和 `ADD`。",
-        why: "有多个源路径时，目标必须是目录；否则 BuildKit 会报错“When using COPY with more than one source file, the destination must be a directory and end with a /”。",
-        bad: "FROM golang:1.22\nCOPY go.mod go.sum .\n",
-        good: "FROM golang:1.22\nCOPY go.mod go.sum ./\n",
-        fix: "在目标路径末尾加上 `/`（安全：只有这种写法能构建成功）。",
+        what: "标出有两个或更多源路径、但目标路径不以 `/` 结尾的 `COPY` 和 `ADD`（`.` 和 `..` 本身就是目录，不会被标出）。",
+        why: "有多个源路径时，目标只能是目录，而只有结尾的 `/` 能把这一点写明白：经典构建器遇到其他写法会直接报错（“When using COPY with more than one source file, the destination must be a directory and end with a /”），读的人也分不清 `/app/bin` 指的是文件还是目录。",
+        bad: "FROM golang:1.22\nCOPY go.mod go.sum /src\n",
+        good: "FROM golang:1.22\nCOPY go.mod go.sum /src/\n",
+        fix: "在目标路径末尾加上 `/`（安全：要接收多个文件的目标本来就是目录）。",
     },
     check,
 };
@@ -40,7 +40,10 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         let dest = &words[words.len() - 1];
         let d = dest.text.as_str();
-        if d.ends_with('/') || d.ends_with('\\') || d.contains('$') {
+        // `.` and `..` (alone or at the end of a path) can only be directories: BuildKit
+        // copies into them (it reads `.` as `./`).
+        let last = d.rsplit(['/', '\\']).next().unwrap_or(d);
+        if d.ends_with('/') || d.ends_with('\\') || d.contains('$') || matches!(last, "." | "..") {
             continue;
         }
         let r = i.abs(dest.span);
