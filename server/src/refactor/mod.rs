@@ -935,8 +935,18 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
                 format!("{}/", dest_word.trim_end_matches('/'))
             };
             let mut lines = vec![format!("COPY {files} {mod_dest}")];
-            // An existing download step after the copy moves up instead.
-            let download = instrs.iter().find(|i| {
+            // GOPROXY & co. set after the copy must reach the early download too.
+            let mut chain = vec![fin];
+            chain.extend(cx.model.ancestors(fin));
+            let env = go::env_prefix(&go::module_fetch_env_after(
+                cx.model,
+                cx.go(),
+                &chain,
+                whole.index,
+            ));
+            // An existing download step after the copy moves up instead (unless it
+            // relies on settings made after the copy).
+            let download = instrs.iter().filter(|_| env.is_empty()).find(|i| {
                 i.index > whole.index && i.index < g.item && i.ins.keyword == Keyword::Run && {
                     let cmds = cx.commands_of(i.index);
                     !cmds.is_empty()
@@ -956,9 +966,9 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
                     lines.push(text[r].to_string());
                     edits.remove_with_comments(tree, d.index);
                 }
-                _ if here => lines.push("RUN go mod download".to_string()),
+                _ if here => lines.push(format!("RUN {env}go mod download")),
                 _ => lines.push(format!(
-                    "RUN cd {} && go mod download",
+                    "RUN cd {} && {env}go mod download",
                     dest_word.trim_end_matches('/')
                 )),
             }

@@ -165,7 +165,16 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             } else {
                 "go.mod"
             };
-            let insert = format!("COPY {files} ./{eol}{indent}RUN go mod download{eol}{indent}");
+            // Where the stage later sets GOPROXY & co., the early download needs them too.
+            let env =
+                crate::semantic::go::env_prefix(&crate::semantic::go::module_fetch_env_after(
+                    cx.model,
+                    cx.go(),
+                    &[stage.index],
+                    whole.index,
+                ));
+            let insert =
+                format!("COPY {files} ./{eol}{indent}RUN {env}go mod download{eol}{indent}");
             d.with_fix(Fix::safe(
                 text!(
                     "Copy `go.mod`/`go.sum` and download modules first",
@@ -177,5 +186,30 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 )],
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::context::NoContext;
+    use crate::rules::{fix::fix_in, Config};
+
+    #[test]
+    fn the_early_download_gets_the_proxy_set_later() {
+        let text = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go env -w GOPROXY=https://goproxy.cn,direct && go build -o /app .\nENV GOSUMDB=sum.golang.google.cn\nFROM scratch\nCOPY --from=build /app /app\n";
+        let out = fix_in(text, &Config::default(), false, &NoContext, "Dockerfile").text;
+        assert!(
+            out.contains(
+                "GOPROXY=https://goproxy.cn,direct GOSUMDB=sum.golang.google.cn go mod download"
+            ),
+            "{out}"
+        );
+        // A value the shell would split is quoted.
+        let text = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN GOPROXY='https://a|https://b' go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n";
+        let out = fix_in(text, &Config::default(), false, &NoContext, "Dockerfile").text;
+        assert!(
+            out.contains("GOPROXY='https://a|https://b' go mod download"),
+            "{out}"
+        );
     }
 }

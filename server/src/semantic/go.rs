@@ -621,6 +621,89 @@ pub fn output_path(cmd: &GoCommand, module: Option<&str>) -> Option<String> {
     }
 }
 
+/// The Go settings that decide where `go mod download` fetches modules from and how it
+/// checks them.
+pub const MODULE_FETCH_ENV: &[&str] = &[
+    "GOPROXY",
+    "GOPRIVATE",
+    "GONOPROXY",
+    "GONOSUMDB",
+    "GONOSUMCHECK",
+    "GOSUMDB",
+    "GOINSECURE",
+    "GOFLAGS",
+    "GO111MODULE",
+];
+
+/// The module-fetching settings ([`MODULE_FETCH_ENV`]) that the stages in `chain` make
+/// after the tree item `after`: by `go env -w`, by `ENV`, or on the command line of a go
+/// command. A `go mod download` inserted at `after` would run without them (a Chinese
+/// build's `GOPROXY=https://goproxy.cn` above all); these are the `NAME=value` pairs to
+/// give it, in order, each name once (the first setting wins, as it is the one in effect
+/// when the build first fetches).
+pub fn module_fetch_env_after(
+    model: &Model,
+    go: &[GoCommand],
+    chain: &[usize],
+    after: usize,
+) -> Vec<(String, String)> {
+    let mut found: Vec<(usize, String, String)> = Vec::new();
+    let wanted = |n: &str| MODULE_FETCH_ENV.contains(&n);
+    for &st in chain {
+        for d in &model.stages[st].defs {
+            if d.item > after && d.kind == VarKind::Env && wanted(&d.name) {
+                if let Some(v) = &d.value {
+                    let v = v.trim_matches('"').trim_matches('\'');
+                    found.push((d.item, d.name.clone(), v.to_string()));
+                }
+            }
+        }
+    }
+    for g in go
+        .iter()
+        .filter(|g| chain.contains(&g.stage) && g.item > after)
+    {
+        if g.verb == GoVerb::Other("env".into()) && g.flag("-w").is_some() {
+            for w in &g.packages {
+                if let Some((n, v)) = w.text.split_once('=') {
+                    if wanted(n) {
+                        found.push((g.item, n.to_string(), v.to_string()));
+                    }
+                }
+            }
+        }
+        for (n, v) in g.prefix_env.iter().chain(&g.exported_env) {
+            if wanted(n) {
+                found.push((g.item, n.clone(), v.value.clone()));
+            }
+        }
+    }
+    found.sort_by_key(|(item, _, _)| *item);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (_, n, v) in found {
+        if !out.iter().any(|(m, _)| *m == n) && !v.contains('$') {
+            out.push((n, v));
+        }
+    }
+    out
+}
+
+/// `NAME=value ` prefixes for a shell command, the value quoted where the shell needs it.
+pub fn env_prefix(env: &[(String, String)]) -> String {
+    env.iter()
+        .map(|(n, v)| {
+            let plain = !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.,:/=@+-%".contains(c));
+            if plain {
+                format!("{n}={v} ")
+            } else {
+                format!("{n}='{}' ", v.replace('\'', "'\\''"))
+            }
+        })
+        .collect()
+}
+
 /// Directories certain to exist when a `go build` runs: its working directory and the
 /// directories above it (WORKDIR and `cd` need them), and the ones every Go builder image
 /// has (`/usr/local/bin`, GOPATH's `/go/bin`…).
