@@ -51,7 +51,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             arch.range.clone(),
             text!(
                 "`GOARCH={}` builds for one architecture whatever `--platform` says; use `$TARGETARCH` and build on `$BUILDPLATFORM`",
-                "`GOARCH={}` 不管 `--platform` 指定什么都只编译出一种架构；请改用 `$TARGETARCH`，并在 `$BUILDPLATFORM` 上构建",
+                "无论 `--platform` 指定哪个平台，`GOARCH={0}` 都只会编译出 {0} 的二进制文件；请改用 `$TARGETARCH`，并在 `$BUILDPLATFORM` 上交叉编译",
                 arch.value
             ),
         );
@@ -77,7 +77,13 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 edits.push(Edit::replace(o.range.clone(), "GOOS=$TARGETOS"));
             }
         }
-        if from.ins.flag("platform").is_none() {
+        // Only a builder moves to the build machine's platform: the final image (or a
+        // stage it is built on) keeps the target's, or it would be labelled with the
+        // wrong one.
+        let shipped = cx
+            .final_stage()
+            .is_some_and(|f| f == g.stage || cx.model.ancestors(f).contains(&g.stage));
+        if from.ins.flag("platform").is_none() && !shipped {
             edits.push(Edit::insert(
                 from.abs(from.ins.keyword_span).end,
                 " --platform=$BUILDPLATFORM",
@@ -107,5 +113,43 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             ),
             edits,
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::{check, Config};
+    use crate::syntax::parse;
+
+    fn fix_texts(text: &str) -> Vec<String> {
+        let tree = parse(text);
+        check(text, &tree, &Config::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "GO107")
+            .flat_map(|d| d.fix.into_iter().flat_map(|f| f.edits))
+            .map(|e| e.text)
+            .collect()
+    }
+
+    #[test]
+    fn only_a_builder_moves_to_the_build_platform() {
+        // A builder stage: cross-compile on $BUILDPLATFORM.
+        let edits = fix_texts("FROM golang:1.22 AS build\nRUN GOARCH=amd64 go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n");
+        assert!(
+            edits
+                .iter()
+                .any(|e| e.contains("--platform=$BUILDPLATFORM")),
+            "{edits:?}"
+        );
+        // The final stage (or one the final stage is built on) keeps the target platform.
+        for text in [
+            "FROM golang:1.22\nRUN GOARCH=amd64 go build -o /app .\nCMD [\"/app\"]\n",
+            "FROM golang:1.22 AS base\nRUN GOARCH=amd64 go build -o /app .\nFROM base\nCMD [\"/app\"]\n",
+        ] {
+            let edits = fix_texts(text);
+            assert!(edits.iter().any(|e| e == "GOARCH=$TARGETARCH"), "{edits:?}");
+            assert!(!edits.iter().any(|e| e.contains("--platform")), "{edits:?}");
+        }
     }
 }
