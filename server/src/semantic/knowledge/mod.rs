@@ -20,7 +20,7 @@ pub use types::{
 
 use std::borrow::Cow;
 
-use types::{normalize_registry, HubMirror, Knowledge, HUB};
+use types::{normalize_registry, HubMirror, Knowledge, HUB, HUB_ALIASES};
 
 use crate::i18n::Lang;
 use crate::semantic::ImageRef;
@@ -169,6 +169,39 @@ fn registry_and_repository(image: &ImageRef) -> (String, String) {
     }) {
         registry = HUB.to_string();
         repo = rest;
+    } else if registry != HUB {
+        // `<any registry>/[…/]library/<name>`: Docker Hub's official namespace, as pull
+        // -through proxies and mirrors keep it (hub-mirror.c.163.com/library/golang,
+        // ccr.ccs.tencentyun.com/library/alpine, swr…/docker.io/library/golang, and a
+        // Harbor project named `library`, which holds copies of them).
+        // Not on registries that are an origin themselves (ghcr.io/library is a GitHub
+        // organisation), nor behind another registry's name in the path
+        // (m.daocloud.io/ghcr.io/library/…).
+        const ORIGINS: &[&str] = &[
+            "ghcr.io",
+            "quay.io",
+            "gcr.io",
+            "registry.k8s.io",
+            "k8s.gcr.io",
+            "mcr.microsoft.com",
+            "public.ecr.aws",
+            "registry.gitlab.com",
+            "cgr.dev",
+            "nvcr.io",
+            "registry.redhat.io",
+            "registry.access.redhat.com",
+        ];
+        let parts: Vec<&str> = repo.split('/').collect();
+        if let [before @ .., "library", name] = parts.as_slice() {
+            let hub_path = before
+                .iter()
+                .all(|p| !p.contains('.') || HUB_ALIASES.contains(p));
+            if hub_path && !ORIGINS.contains(&registry.as_str()) {
+                let name = name.to_string();
+                registry = HUB.to_string();
+                repo = name;
+            }
+        }
     }
     if registry == HUB {
         if let Some(r) = repo.strip_prefix("library/") {
@@ -544,6 +577,19 @@ mod tests {
             // …but not other paths on the same registries.
             ("public.ecr.aws/someone/golang:1.22", None),
             ("public.ecr.aws/docker/library", None),
+            // Any registry's `library/<name>` is the official image.
+            (
+                "hub-mirror.c.163.com/library/golang:1.22",
+                Some("golang-debian"),
+            ),
+            ("ccr.ccs.tencentyun.com/library/alpine:3.20", Some("alpine")),
+            (
+                "swr.cn-north-4.myhuaweicloud.com/ddn-k8s/docker.io/library/golang:1.22-alpine",
+                Some("golang-alpine"),
+            ),
+            ("harbor.example.com/library/alpine", Some("alpine")),
+            ("harbor.example.com/library/myapp", None),
+            ("registry.example.com/team/golang", None),
             ("m.daocloud.io/ghcr.io/library/alpine", None),
             (
                 "golang:1.22-alpine@sha256:0123456789abcdef",
