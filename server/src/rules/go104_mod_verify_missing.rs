@@ -53,8 +53,8 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let d = sink.report(
             first.range.clone(),
             text!(
-                "modules are downloaded but never checked against `go.sum`; add `go mod verify`",
-                "下载了模块却没有对照 `go.sum` 校验；请添加 `go mod verify`"
+                "the module cache is never re-checked against `go.sum` after the download; add `go mod verify`, which fails the build if the cache was tampered with",
+                "下载之后没有再用 `go.sum` 复查模块缓存；请添加 `go mod verify`，缓存一旦被篡改，构建会直接失败"
             ),
         );
         if !exec {
