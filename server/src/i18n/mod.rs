@@ -91,8 +91,9 @@ pub mod ui {
             (Lang::En, Hint) => "hint",
             (Lang::Zh, Error) => "错误",
             (Lang::Zh, Warning) => "警告",
-            (Lang::Zh, Info) => "提示",
-            (Lang::Zh, Hint) => "建议",
+            // As VS Code's Chinese interface names them.
+            (Lang::Zh, Info) => "信息",
+            (Lang::Zh, Hint) => "提示",
         }
     }
 
@@ -115,7 +116,7 @@ pub mod ui {
                 "{files} file(s) checked: {errors} error(s), {warnings} warning(s), {others} other finding(s)"
             ),
             Lang::Zh => format!(
-                "已检查 {files} 个文件：{errors} 个错误，{warnings} 个警告，{others} 条其他提示"
+                "已检查 {files} 个文件：{errors} 个错误，{warnings} 个警告，{others} 条其他问题"
             ),
         }
     }

@@ -130,16 +130,16 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let msg = match (go_at_start, size) {
         (true, _) => text!(
             "the final image compiles the app with `go run` every time the container starts and ships the whole Go toolchain; build a binary in a builder stage and run that",
-            "每次启动容器，最终镜像都要用 `go run` 重新编译应用，而且镜像里带着整个 Go 工具链；请在构建阶段编译出二进制文件，再运行该二进制文件"
+            "容器每次启动都会用 `go run` 重新编译应用，而且最终镜像包含完整的 Go 工具链；请在构建阶段编译出二进制文件，直接运行它"
         ),
         (false, Some(mb)) => text!(
             "the final image is the Go toolchain that built the app (about {} MB); compile in a builder stage and copy only the binary into a small runtime image",
-            "最终镜像就是编译应用的 Go 工具链（约 {} MB）；请在构建阶段编译，只把二进制文件复制到精简的运行镜像中",
+            "最终镜像就是用于编译应用的 Go 工具链（约 {} MB）；请在构建阶段编译，只将二进制文件复制到精简的运行镜像中",
             mb
         ),
         (false, None) => text!(
             "the final image carries the Go toolchain that built the app; compile in a builder stage and copy only the binary into a small runtime image",
-            "最终镜像里带着编译应用的 Go 工具链；请在构建阶段编译，只把二进制文件复制到精简的运行镜像中"
+            "最终镜像中仍包含用于编译应用的 Go 工具链；请在构建阶段编译，只将二进制文件复制到精简的运行镜像中"
         ),
     };
     let d = sink.report(range, msg);

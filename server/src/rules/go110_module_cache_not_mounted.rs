@@ -70,7 +70,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             kw.clone(),
             text!(
                 "this RUN starts with empty Go caches every time the layer is rebuilt; add `{}`",
-                "每次重建这一层时，该 RUN 都从空的 Go 缓存开始；请添加 `{}`",
+                "每次重建该层时，这条 RUN 指令都要从空的 Go 缓存开始；请添加 `{}`",
                 mounts.join(" ")
             ),
         );

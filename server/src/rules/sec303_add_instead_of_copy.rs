@@ -67,7 +67,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             kw.clone(),
             text!(
                 "`ADD` of local files does what `COPY` does, plus URL fetching and archive extraction; use `COPY`",
-                "用 `ADD` 复制本地文件和 `COPY` 效果一样，却还附带下载 URL、解压归档文件的行为；请改用 `COPY`"
+                "用 `ADD` 复制本地文件与 `COPY` 效果相同，但 `ADD` 还会隐式下载 URL、自动解压归档；请改用 `COPY`"
             ),
         );
         if copy_flags {
