@@ -80,10 +80,17 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         matches!(i.ins.keyword, Keyword::Cmd | Keyword::Entrypoint)
             && match &i.ins.args {
                 Args::Exec(w) => {
-                    w.first().is_some_and(|w| w.text == "go")
-                        && w.get(1).is_some_and(|w| w.text == "run")
+                    let first = w.first().map_or("", |w| w.text.as_str());
+                    let prog = first.rsplit('/').next().unwrap_or(first);
+                    (prog == "go" && w.get(1).is_some_and(|w| w.text == "run"))
+                        // `["go run main.go"]`: one word, which exec cannot even start.
+                        || (w.len() == 1 && compiles_at_start(first))
+                        // `["sh", "-c", "go build … && ./app"]`
+                        || (matches!(prog, "sh" | "bash" | "ash" | "dash")
+                            && w.get(1).is_some_and(|w| w.text == "-c")
+                            && w.get(2).is_some_and(|w| compiles_at_start(&w.text)))
                 }
-                Args::Shell(w) => w.text.trim_start().starts_with("go run"),
+                Args::Shell(w) => compiles_at_start(&w.text),
                 _ => false,
             }
     });
@@ -129,8 +136,8 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         .map(|s| format!("{s:.0}"));
     let msg = match (go_at_start, size) {
         (true, _) => text!(
-            "the final image compiles the app with `go run` every time the container starts and ships the whole Go toolchain; build a binary in a builder stage and run that",
-            "容器每次启动都会用 `go run` 重新编译应用，而且最终镜像包含完整的 Go 工具链；请在构建阶段编译出二进制文件，直接运行它"
+            "the final image compiles the app every time the container starts (its start command runs `go run` or `go build`) and ships the whole Go toolchain; build a binary in a builder stage and run that",
+            "容器每次启动都要重新编译应用（启动命令里执行了 `go run` 或 `go build`），而且最终镜像包含完整的 Go 工具链；请在构建阶段编译出二进制文件，直接运行它"
         ),
         (false, Some(mb)) => text!(
             "the final image is the Go toolchain that built the app (about {} MB); compile in a builder stage and copy only the binary into a small runtime image",
@@ -151,4 +158,13 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         fix.restructures = true;
         d.with_fix(fix);
     }
+}
+
+/// Whether a start-up command line compiles Go: one of its commands (split on `&&`,
+/// `||`, `;` and `|`) is `go run` or `go build`.
+fn compiles_at_start(script: &str) -> bool {
+    script
+        .split(['&', '|', ';', '\n'])
+        .map(|c| c.split_whitespace().collect::<Vec<_>>())
+        .any(|w| matches!(w.as_slice(), [go, "run" | "build", ..] if go.rsplit('/').next() == Some("go")))
 }

@@ -333,7 +333,10 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             let d = sink.report(g.go_range.start..g.verb_range.end, msg);
             d.with_severity(severity).with_related(
                 copy.line_range(),
-                text!("the binary is copied here", "该二进制文件在这里被复制进镜像"),
+                text!(
+                    "the binary is copied here",
+                    "该二进制文件在这里被复制进镜像"
+                ),
             );
             // Code that needs cgo (GO109) is not "fixed" away.
             let cgo_tags = g.tags().iter().any(|t| knowledge::cgo_build_tag(t))
