@@ -319,7 +319,9 @@ fn attached(tree: &SyntaxTree, item: usize) -> Vec<usize> {
     (k..=item).collect()
 }
 
-/// Whether cgo is off (and whether `CGO_ENABLED=0` must be added), or needed.
+/// Whether the binary needs a C library at run time: not when cgo is off (and whether
+/// `CGO_ENABLED=0` must be added), nor when cgo is on but the binary is linked
+/// statically (`-extldflags "-static"`); otherwise it is needed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cgo {
     Off { add_prefix: bool },
@@ -327,15 +329,22 @@ enum Cgo {
 }
 
 fn cgo_mode(cx: &Ctx<'_>, g: &GoCommand) -> Cgo {
+    let needed = || {
+        if g.links_statically() {
+            Cgo::Off { add_prefix: false }
+        } else {
+            Cgo::Needed
+        }
+    };
     if let Some(v) = go::env_for(cx.model, g, "CGO_ENABLED") {
         return match v.value.as_str() {
             "0" => Cgo::Off { add_prefix: false },
-            _ => Cgo::Needed,
+            _ => needed(),
         };
     }
     let tags_need = g.tags().iter().any(|t| knowledge::cgo_build_tag(t));
     if tags_need || !cgo_requirements(cx).is_empty() {
-        return Cgo::Needed;
+        return needed();
     }
     Cgo::Off { add_prefix: true }
 }

@@ -126,6 +126,20 @@ impl GoCommand {
             .unwrap_or_default()
     }
 
+    /// The external linker is told to link statically (`-extldflags "-static"`, usually
+    /// with `-linkmode external`): even with cgo, the binary needs no C library at run
+    /// time.
+    pub fn links_statically(&self) -> bool {
+        let words = self.ldflags_words();
+        words
+            .windows(2)
+            .any(|w| w[0] == "-extldflags" && w[1].split_whitespace().any(|x| x == "-static"))
+            || words.iter().any(|w| {
+                w.strip_prefix("-extldflags=")
+                    .is_some_and(|v| v.split_whitespace().any(|x| x == "-static"))
+            })
+    }
+
     /// `-tags a,b` / `-tags "a b"`.
     pub fn tags(&self) -> Vec<String> {
         self.flags
