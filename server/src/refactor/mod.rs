@@ -343,10 +343,34 @@ fn cgo_mode(cx: &Ctx<'_>, g: &GoCommand) -> Cgo {
         };
     }
     let tags_need = g.tags().iter().any(|t| knowledge::cgo_build_tag(t));
-    if tags_need || !cgo_requirements(cx).is_empty() {
+    if tags_need || !cgo_requirements(cx).is_empty() || installs_c_toolchain(cx, g.stage) {
         return needed();
     }
     Cgo::Off { add_prefix: true }
+}
+
+/// The build stage (or one it is built on) installs a C compiler its base image lacks
+/// (`apk add build-base`, `gcc musl-dev`…): it means to build with cgo, even where
+/// go.mod cannot be read to say why.
+fn installs_c_toolchain(cx: &Ctx<'_>, stage: usize) -> bool {
+    const C_TOOLCHAIN: &[&str] = &["gcc", "build-base", "musl-dev", "g++", "clang", "libc-dev"];
+    let mut chain = vec![stage];
+    chain.extend(cx.model.ancestors(stage));
+    let root = chain.last().copied().unwrap_or(stage);
+    let base_has_cc = cx.model.stages[root]
+        .base
+        .image
+        .as_ref()
+        .and_then(knowledge::image_facts)
+        .is_none_or(|f| f.c_compiler);
+    !base_has_cc
+        && chain.iter().any(|&s| {
+            cx.runtimes().get(s).is_some_and(|rt| {
+                rt.installed
+                    .iter()
+                    .any(|p| C_TOOLCHAIN.contains(&p.name.as_str()))
+            })
+        })
 }
 
 /// Adds `CGO_ENABLED=0` in front of the build command.
