@@ -1476,6 +1476,13 @@ fn swap_runtime(
             }
         }
         Cgo::Needed => {
+            let musl = builder_rt.as_ref().and_then(|r| r.libc) == Some(Libc::Musl);
+            if musl {
+                return Err(text!(
+                    "the build needs cgo and links against musl (the builder is alpine-based), so the binary needs alpine's C library at run time, which neither scratch nor distroless has; keep an alpine runtime, or link statically with `-ldflags '-linkmode external -extldflags \"-static\"'`",
+                    "构建需要 cgo，并且链接的是 musl（构建镜像基于 alpine），运行时离不开 alpine 的 C 库，而 scratch 和 distroless 都没有；请保留 alpine 运行镜像，或用 `-ldflags '-linkmode external -extldflags \"-static\"'` 静态链接"
+                ));
+            }
             if scratch {
                 return Err(text!(
                     "the build needs cgo, and a cgo binary needs a C library, which scratch does not have; use to-distroless or keep a glibc runtime",
