@@ -1,7 +1,7 @@
 //! DF503: references to stages that do not exist (yet), or near misses of their names.
 
 use super::prelude::*;
-use crate::semantic::{ImageRef, Stage};
+use crate::semantic::{knowledge, ImageRef, Stage};
 use crate::syntax::edit_distance;
 
 pub static RULE: Rule = Rule {
@@ -31,10 +31,31 @@ pub static RULE: Rule = Rule {
 
 fn near_miss<'a>(stages: impl Iterator<Item = &'a Stage>, name: &str) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
+    // `build-env` for `build`, `builder` for `builder-go`: one name is the other plus a
+    // `-…`/`_…` part.
+    let extends = |a: &str, b: &str| {
+        a.strip_prefix(b)
+            .or_else(|| a.strip_suffix(b))
+            .is_some_and(|rest| {
+                rest.len() > 1 && (rest.starts_with(['-', '_']) || rest.ends_with(['-', '_']))
+            })
+    };
     stages
         .filter_map(|s| s.name.as_deref())
-        .map(|n| (edit_distance(&lower, &n.to_ascii_lowercase()), n))
-        .filter(|&(d, n)| d > 0 && d <= 2 && d < n.len().min(lower.len()))
+        .filter_map(|n| {
+            let nl = n.to_ascii_lowercase();
+            let d = edit_distance(&lower, &nl);
+            if d > 0 && d <= 2 && d < n.len().min(lower.len()) {
+                Some((d, n))
+            } else if (extends(&lower, &nl) || extends(&nl, &lower))
+                && lower != "scratch"
+                && knowledge::image_facts_for(&lower).is_none()
+            {
+                Some((3, n))
+            } else {
+                None
+            }
+        })
         .min_by_key(|&(d, _)| d)
         .map(|(_, n)| n)
 }
