@@ -1,7 +1,7 @@
 //! RT201: a base image without a version (untagged, `latest`, `alpine`, a bare major).
 
 use super::prelude::*;
-use crate::semantic::knowledge;
+use crate::semantic::{knowledge, ImageRef};
 
 pub static RULE: Rule = Rule {
     code: "RT201",
@@ -75,76 +75,109 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let Some(image) = &st.base.image else {
             continue;
         };
-        // An empty tag (`golang:${UNSET}`) is DF509's finding, not a floating one.
-        if image.is_scratch() || image.digest.is_some() || image.tag.as_deref() == Some("") {
-            continue;
-        }
-        // distroless and Chainguard publish no version tags: `latest` is their scheme,
-        // and a digest is the only pin.
-        let registry = image.registry.as_deref().unwrap_or("");
-        if (registry == "gcr.io" && image.repository.starts_with("distroless/"))
-            || registry == "cgr.dev"
-        {
-            continue;
-        }
-        let known = knowledge::image_facts(image).is_some();
-        let Some(kind) = floating(image.tag.as_deref(), known) else {
-            continue;
-        };
         // A later stage's name is DF503's business, not a floating tag.
         if cx.model.stages.iter().any(|s| s.is_named(&st.base.raw)) {
             continue;
         }
-        let shown = &st.base.expanded;
-        let via_arg = st.base.raw.contains('$');
-        let msg = match kind {
-            "untagged" | "latest" => text!(
-                "`{}` follows `latest`: the image changes under you and builds are not reproducible; pin a version",
-                "`{}` 跟随 `latest`：镜像会在你不知情时变化，构建不可复现；请固定版本",
-                shown
-            ),
-            "variant" => text!(
-                "`{}` names a variant but no version: it moves with every release; pin a version",
-                "`{}` 只写了变体、没有版本号：每次发布都会变化；请固定版本",
-                shown
-            ),
-            _ => text!(
-                "`{}` pins only the major version and follows every release under it; pin a minor version",
-                "`{}` 只固定了主版本号，会跟随其下的每次发布；请固定到次版本号",
-                shown
-            ),
-        };
-        let d = sink.report(st.base.range.clone(), msg);
-        if via_arg {
-            continue;
-        }
-        let Some(rec) = knowledge::recommended_for(image) else {
-            continue;
-        };
-        // Keep the registry and repository as written; replace only the tag.
-        let repo_text = match st.base.raw.rsplit_once(':') {
-            Some((r, t)) if !t.contains('/') => r.to_string(),
-            _ => st.base.raw.clone(),
-        };
-        // Keep the registry spelling as written when the repository stays the same.
-        let new = if repo_text.ends_with(&*rec.repository) {
-            format!("{repo_text}:{}", rec.tag)
-        } else {
-            rec.reference.to_string()
-        };
-        if new == st.base.raw {
-            continue;
-        }
-        d.with_fix(Fix::unsafe_(
-            text!(
-                "Pin to `{}` (known current as of {})",
-                "固定为 `{}`（截至 {} 的当前版本）",
-                new,
-                rec.checked
-            ),
-            vec![Edit::replace(st.base.range.clone(), new.clone())],
-        ));
+        floating_ref(
+            sink,
+            image,
+            &st.base.raw,
+            &st.base.expanded,
+            st.base.range.clone(),
+        );
     }
+    // `COPY --from=alpine:latest`: the copied files float just the same. A bare name
+    // (`--from=alpine`) is DF503's: it may be a misspelt stage. Only `latest`: copying a
+    // tool from its major-version tag (`--from=composer:2`) is how such images document
+    // their use.
+    for r in &cx.model.refs {
+        if r.kind != RefKind::CopyFrom || r.target != RefTarget::Image || r.name.contains('$') {
+            continue;
+        }
+        let Some(image) = ImageRef::parse(&r.name) else {
+            continue;
+        };
+        if image.tag.as_deref() != Some("latest") {
+            continue;
+        }
+        floating_ref(sink, &image, &r.name, &r.name, r.range.clone());
+    }
+}
+
+/// Reports `image` (written `raw`, shown as `shown`, at `range`) when its tag floats,
+/// with a fix that pins it where the knowledge has a current tag.
+fn floating_ref(
+    sink: &mut Sink<'_>,
+    image: &ImageRef,
+    raw: &str,
+    shown: &str,
+    range: std::ops::Range<usize>,
+) {
+    // An empty tag (`golang:${UNSET}`) is DF509's finding, not a floating one.
+    if image.is_scratch() || image.digest.is_some() || image.tag.as_deref() == Some("") {
+        return;
+    }
+    // distroless and Chainguard publish no version tags: `latest` is their scheme, and a
+    // digest is the only pin.
+    let registry = image.registry.as_deref().unwrap_or("");
+    if (registry == "gcr.io" && image.repository.starts_with("distroless/"))
+        || registry == "cgr.dev"
+    {
+        return;
+    }
+    let known = knowledge::image_facts(image).is_some();
+    let Some(kind) = floating(image.tag.as_deref(), known) else {
+        return;
+    };
+    let via_arg = raw.contains('$');
+    let msg = match kind {
+        "untagged" | "latest" => text!(
+            "`{}` follows `latest`: the image changes under you and builds are not reproducible; pin a version",
+            "`{}` 跟随 `latest`：镜像会在你不知情时变化，构建不可复现；请固定版本",
+            shown
+        ),
+        "variant" => text!(
+            "`{}` names a variant but no version: it moves with every release; pin a version",
+            "`{}` 只写了变体、没有版本号：每次发布都会变化；请固定版本",
+            shown
+        ),
+        _ => text!(
+            "`{}` pins only the major version and follows every release under it; pin a minor version",
+            "`{}` 只固定了主版本号，会跟随其下的每次发布；请固定到次版本号",
+            shown
+        ),
+    };
+    let d = sink.report(range.clone(), msg);
+    if via_arg {
+        return;
+    }
+    let Some(rec) = knowledge::recommended_for(image) else {
+        return;
+    };
+    // Keep the registry and repository as written; replace only the tag.
+    let repo_text = match raw.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => r.to_string(),
+        _ => raw.to_string(),
+    };
+    // Keep the registry spelling as written when the repository stays the same.
+    let new = if repo_text.ends_with(&*rec.repository) {
+        format!("{repo_text}:{}", rec.tag)
+    } else {
+        rec.reference.to_string()
+    };
+    if new == raw {
+        return;
+    }
+    d.with_fix(Fix::unsafe_(
+        text!(
+            "Pin to `{}` (known current as of {})",
+            "固定为 `{}`（截至 {} 的当前版本）",
+            new,
+            rec.checked
+        ),
+        vec![Edit::replace(range, new.clone())],
+    ));
 }
 
 #[cfg(test)]
