@@ -1243,6 +1243,18 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
     let mut runtime_items: Vec<usize> = copied.iter().chain(moved.iter()).copied().collect();
     runtime_items.sort_unstable();
     let mut user_done = user_line.is_none();
+    // The user is new: what the app writes must be its own, which the rewrite cannot see.
+    let user_line = user_line.map(|u| match lang {
+        Some(lang) => format!(
+            "{}\n{u}",
+            text!(
+                "# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).",
+                "# 应用现在以非 root 用户运行：它要写入的目录必须归该用户所有（可用 COPY --chown）。"
+            )
+            .get(lang)
+        ),
+        None => u,
+    });
     for k in runtime_items {
         let is_entry = tree.instr_at(k).is_some_and(|i| {
             matches!(

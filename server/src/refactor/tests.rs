@@ -19,7 +19,7 @@ fn basic_to_multi_stage() {
     let out = rewritten(BASIC, Target::MultiStage);
     assert_eq!(
         out,
-        "FROM golang:1.21-alpine AS builder\n\nWORKDIR /app\nCOPY go.* ./\nRUN go mod download\nCOPY . .\n\nRUN CGO_ENABLED=0 go build -o main .\n\n# Runtime image: only the binary and the files it needs at run time.\nFROM alpine:3.24\nRUN apk --no-cache add ca-certificates\nRUN adduser -D -g '' appuser\nWORKDIR /app\nCOPY --from=builder /app/main ./main\nEXPOSE 8080\nUSER appuser\nCMD [\"./main\"]\n"
+        "FROM golang:1.21-alpine AS builder\n\nWORKDIR /app\nCOPY go.* ./\nRUN go mod download\nCOPY . .\n\nRUN CGO_ENABLED=0 go build -o main .\n\n# Runtime image: only the binary and the files it needs at run time.\nFROM alpine:3.24\nRUN apk --no-cache add ca-certificates\nRUN adduser -D -g '' appuser\nWORKDIR /app\nCOPY --from=builder /app/main ./main\nEXPOSE 8080\n# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).\nUSER appuser\nCMD [\"./main\"]\n"
     );
     // Twice: nothing left to do.
     assert!(matches!(

@@ -16,6 +16,7 @@ COPY --from=builder /usr/local/bin/app /usr/local/bin/app
 LABEL org.opencontainers.image.version=$VERSION
 ENV APP_ENV=production
 EXPOSE 9000
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER nonroot
 ENTRYPOINT ["app"]
 CMD ["serve"]

@@ -17,6 +17,7 @@ COPY --from=builder /usr/local/bin/app /usr/local/bin/app
 LABEL org.opencontainers.image.version=$VERSION
 ENV APP_ENV=production
 EXPOSE 9000
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER 65532:65532
 ENTRYPOINT ["app"]
 CMD ["serve"]

@@ -12,5 +12,6 @@ RUN apk --no-cache add ca-certificates
 RUN adduser -D -g '' appuser
 WORKDIR /app
 COPY --from=builder /app/server ./server
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER appuser
 CMD ["/app/server"]

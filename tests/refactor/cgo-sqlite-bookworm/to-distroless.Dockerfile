@@ -10,5 +10,6 @@ FROM gcr.io/distroless/base-debian12:nonroot
 WORKDIR /app
 COPY --from=builder /app/server ./server
 EXPOSE 8080
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER nonroot
 CMD ["/app/server"]

@@ -12,5 +12,6 @@ RUN useradd --no-create-home --shell /usr/sbin/nologin appuser
 WORKDIR /app
 COPY --from=builder /app/server ./server
 EXPOSE 8080
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER appuser
 CMD ["/app/server"]

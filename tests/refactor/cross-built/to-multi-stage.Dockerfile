@@ -14,5 +14,6 @@ RUN apk --no-cache add ca-certificates
 RUN adduser -D -g '' appuser
 WORKDIR /src
 COPY --from=builder /out/server /out/server
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER appuser
 ENTRYPOINT ["/out/server"]

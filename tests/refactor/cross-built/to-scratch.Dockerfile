@@ -13,5 +13,6 @@ FROM scratch
 COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
 WORKDIR /src
 COPY --from=builder /out/server /out/server
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER 65532:65532
 ENTRYPOINT ["/out/server"]

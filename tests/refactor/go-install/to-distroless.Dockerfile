@@ -10,5 +10,6 @@ FROM gcr.io/distroless/static-debian12:nonroot
 WORKDIR /src
 COPY --from=builder /go/bin/server /usr/local/bin/server
 EXPOSE 8080
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER nonroot
 CMD ["server"]

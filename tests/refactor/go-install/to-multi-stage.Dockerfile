@@ -12,5 +12,6 @@ RUN adduser -D -g '' appuser
 WORKDIR /src
 COPY --from=builder /go/bin/server /usr/local/bin/server
 EXPOSE 8080
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER appuser
 CMD ["server"]

@@ -17,5 +17,6 @@ RUN adduser -D -g '' appuser
 WORKDIR /app
 COPY --from=builder /app/server ./server
 EXPOSE 8888
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER appuser
 CMD ["./server"]

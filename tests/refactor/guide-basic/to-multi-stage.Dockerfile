@@ -16,5 +16,6 @@ RUN adduser -D -g '' appuser
 WORKDIR /app
 COPY --from=builder /app/main ./main
 EXPOSE 8080
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER appuser
 CMD ["./main"]

@@ -15,5 +15,6 @@ COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
 WORKDIR /app
 COPY --from=builder /app/main ./main
 EXPOSE 8080
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER 65532:65532
 CMD ["./main"]

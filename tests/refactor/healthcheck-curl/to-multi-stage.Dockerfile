@@ -12,6 +12,7 @@ RUN adduser -D -g '' appuser
 WORKDIR /app
 COPY --from=builder /app/api ./api
 EXPOSE 8080
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER appuser
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
     CMD curl -f http://localhost:8080/health || exit 1

@@ -13,5 +13,6 @@ WORKDIR /app
 COPY --from=builder /app/api ./api
 COPY --from=builder /app/configs ./configs
 EXPOSE 8080
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER appuser
 CMD ["./api"]

@@ -12,5 +12,6 @@ WORKDIR /app
 COPY --from=builder /app/api ./api
 COPY --from=builder /app/configs ./configs
 EXPOSE 8080
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER 65532:65532
 CMD ["./api"]

@@ -9,5 +9,6 @@ RUN CGO_ENABLED=0 go build
 FROM gcr.io/distroless/static-debian12:nonroot
 WORKDIR /go/src/app
 COPY --from=builder /go/src/app/app ./app
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER nonroot
 CMD ["./app"]

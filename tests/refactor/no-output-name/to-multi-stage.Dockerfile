@@ -11,5 +11,6 @@ RUN apk --no-cache add ca-certificates
 RUN adduser -D -g '' appuser
 WORKDIR /go/src/app
 COPY --from=builder /go/src/app/app ./app
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER appuser
 CMD ["./app"]

@@ -10,5 +10,6 @@ FROM scratch
 COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
 WORKDIR /go/src/app
 COPY --from=builder /go/src/app/app ./app
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER 65532:65532
 CMD ["./app"]

@@ -13,5 +13,6 @@ RUN apk --no-cache add ca-certificates ffmpeg
 RUN adduser -D -g '' appuser
 WORKDIR /app
 COPY --from=builder /app/transcoder ./transcoder
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER appuser
 ENTRYPOINT ["/app/transcoder"]

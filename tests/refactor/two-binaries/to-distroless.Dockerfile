@@ -13,5 +13,6 @@ WORKDIR /src
 COPY --from=builder /bin/server /bin/server
 COPY --from=builder /bin/migrate /bin/migrate
 EXPOSE 8080
+# The app now runs as a non-root user: a folder it writes to must belong to that user (COPY --chown).
 USER nonroot
 ENTRYPOINT ["/bin/server"]
