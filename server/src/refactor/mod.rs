@@ -353,10 +353,9 @@ fn cgo_mode(cx: &Ctx<'_>, g: &GoCommand) -> Cgo {
 /// (`apk add build-base`, `gcc musl-dev`…): it means to build with cgo, even where
 /// go.mod cannot be read to say why.
 fn installs_c_toolchain(cx: &Ctx<'_>, stage: usize) -> bool {
-    const C_TOOLCHAIN: &[&str] = &["gcc", "build-base", "musl-dev", "g++", "clang", "libc-dev"];
-    let mut chain = vec![stage];
-    chain.extend(cx.model.ancestors(stage));
-    let root = chain.last().copied().unwrap_or(stage);
+    // The runtime model knows which packages bring a C compiler, and carries what a
+    // parent stage installed into its children.
+    let root = cx.model.ancestors(stage).last().copied().unwrap_or(stage);
     let base_has_cc = cx.model.stages[root]
         .base
         .image
@@ -364,13 +363,10 @@ fn installs_c_toolchain(cx: &Ctx<'_>, stage: usize) -> bool {
         .and_then(knowledge::image_facts)
         .is_none_or(|f| f.c_compiler);
     !base_has_cc
-        && chain.iter().any(|&s| {
-            cx.runtimes().get(s).is_some_and(|rt| {
-                rt.installed
-                    .iter()
-                    .any(|p| C_TOOLCHAIN.contains(&p.name.as_str()))
-            })
-        })
+        && cx
+            .runtimes()
+            .get(stage)
+            .is_some_and(|rt| rt.c_compiler.yes())
 }
 
 /// Adds `CGO_ENABLED=0` in front of the build command.
