@@ -233,18 +233,11 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
             if matches!(cgo, Cgo::Off | Cgo::Unknown) {
                 continue;
             }
-            let words = g.ldflags_words();
             // `-tags netgo,osusergo` keeps net and os/user pure Go: static with cgo on.
             let tags = g.tags();
             let pure_tags =
                 tags.iter().any(|t| t == "netgo") && tags.iter().any(|t| t == "osusergo");
-            let static_link = pure_tags
-                || words
-                    .windows(2)
-                    .any(|w| w[0] == "-extldflags" && w[1].contains("-static"))
-                || words
-                    .iter()
-                    .any(|w| w.starts_with("-extldflags=") && w.contains("-static"));
+            let static_link = pure_tags || g.links_statically();
             let builder_libc = builder_rt.libc;
             // Where the binary goes and whether its libc is there.
             let (problem, severity) = match (builder_libc, target_rt.libc) {

@@ -130,14 +130,18 @@ impl GoCommand {
     /// with `-linkmode external`): even with cgo, the binary needs no C library at run
     /// time.
     pub fn links_statically(&self) -> bool {
+        // `-static` or `-static-pie`; not `-static-libgcc`, which leaves libc dynamic.
+        let static_flag = |v: &str| {
+            v.split_whitespace()
+                .any(|x| matches!(x, "-static" | "-static-pie"))
+        };
         let words = self.ldflags_words();
         words
             .windows(2)
-            .any(|w| w[0] == "-extldflags" && w[1].split_whitespace().any(|x| x == "-static"))
-            || words.iter().any(|w| {
-                w.strip_prefix("-extldflags=")
-                    .is_some_and(|v| v.split_whitespace().any(|x| x == "-static"))
-            })
+            .any(|w| w[0] == "-extldflags" && static_flag(&w[1]))
+            || words
+                .iter()
+                .any(|w| w.strip_prefix("-extldflags=").is_some_and(static_flag))
     }
 
     /// `-tags a,b` / `-tags "a b"`.
