@@ -677,11 +677,7 @@ fn to_multi(cx: &Ctx<'_>, s: &Single, lang: Option<Lang>) -> Result<String, Text
     } else {
         cgo_mode(cx, g)
     };
-    let alpine = knowledge::recommended_for(&crate::semantic::ImageRef {
-        repository: "alpine".into(),
-        ..Default::default()
-    })
-    .map_or_else(|| "alpine".to_string(), |r| r.reference.to_string());
+    let alpine = knowledge::pinned_reference("alpine");
     let root = cx.model.ancestors(fin).last().copied().unwrap_or(fin);
     let root_image = cx.model.stages[root].base.image.clone();
     let libc = rt.as_ref().and_then(|r| r.libc);

@@ -97,15 +97,8 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let d = sink.report(st.base.range.clone(), msg);
     // From a stage that has the bundle; with none (nothing is built here), from the
     // pinned alpine image, which `COPY --from` takes as well as a stage.
-    let name = donor(cx, fin, |s| cx.runtimes()[s].ca_certificates.yes()).or_else(|| {
-        (!cx.builds_go()).then(|| {
-            knowledge::recommended_for(&crate::semantic::ImageRef {
-                repository: "alpine".into(),
-                ..Default::default()
-            })
-            .map_or_else(|| "alpine".to_string(), |r| r.reference.to_string())
-        })
-    });
+    let name = donor(cx, fin, |s| cx.runtimes()[s].ca_certificates.yes())
+        .or_else(|| (!cx.builds_go()).then(|| knowledge::pinned_reference("alpine")));
     if let Some(name) = name {
         let end = from.start + from.len;
         let nl = if cx.text[..end].ends_with('\n') {

@@ -257,6 +257,19 @@ pub fn recommended_for(image: &ImageRef) -> Option<&'static Recommended> {
     plain
 }
 
+/// The reference to write for a Docker Hub repository (`alpine` → `alpine:3.24`): its
+/// recommended pin, or the bare name when the data has none.
+pub fn pinned_reference(repository_short_name: &str) -> String {
+    recommended_for(&ImageRef {
+        repository: repository_short_name.to_string(),
+        ..Default::default()
+    })
+    .map_or_else(
+        || repository_short_name.to_string(),
+        |r| r.reference.to_string(),
+    )
+}
+
 /// A few known tags of a repository, for completion (short repository name).
 pub fn tags(repository_short_name: &str) -> &'static [Text] {
     let repo = repository_short_name.trim().to_ascii_lowercase();
