@@ -20,7 +20,6 @@ mod re2;
 mod tests_dockerignore;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 pub use dockerignore::{find_dockerignore, DockerIgnore};
 pub use gomod::{GoMod, GoVersion, GoWork, Require};
@@ -43,59 +42,29 @@ pub trait BuildContext: Send + Sync {
     }
 }
 
-impl<T: BuildContext + ?Sized> BuildContext for &T {
-    fn read_file(&self, path: &str) -> Option<String> {
-        (**self).read_file(path)
-    }
-    fn exists(&self, path: &str) -> bool {
-        (**self).exists(path)
-    }
-    fn is_dir(&self, path: &str) -> bool {
-        (**self).is_dir(path)
-    }
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        (**self).list_dir(path)
-    }
-    fn known(&self) -> bool {
-        (**self).known()
-    }
+/// A reference, box or shared pointer to a context is that context.
+macro_rules! forward_build_context {
+    ($($ptr:ty),*) => {$(
+        impl<T: BuildContext + ?Sized> BuildContext for $ptr {
+            fn read_file(&self, path: &str) -> Option<String> {
+                (**self).read_file(path)
+            }
+            fn exists(&self, path: &str) -> bool {
+                (**self).exists(path)
+            }
+            fn is_dir(&self, path: &str) -> bool {
+                (**self).is_dir(path)
+            }
+            fn list_dir(&self, path: &str) -> Option<Vec<String>> {
+                (**self).list_dir(path)
+            }
+            fn known(&self) -> bool {
+                (**self).known()
+            }
+        }
+    )*};
 }
-
-impl<T: BuildContext + ?Sized> BuildContext for Box<T> {
-    fn read_file(&self, path: &str) -> Option<String> {
-        (**self).read_file(path)
-    }
-    fn exists(&self, path: &str) -> bool {
-        (**self).exists(path)
-    }
-    fn is_dir(&self, path: &str) -> bool {
-        (**self).is_dir(path)
-    }
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        (**self).list_dir(path)
-    }
-    fn known(&self) -> bool {
-        (**self).known()
-    }
-}
-
-impl<T: BuildContext + ?Sized> BuildContext for Arc<T> {
-    fn read_file(&self, path: &str) -> Option<String> {
-        (**self).read_file(path)
-    }
-    fn exists(&self, path: &str) -> bool {
-        (**self).exists(path)
-    }
-    fn is_dir(&self, path: &str) -> bool {
-        (**self).is_dir(path)
-    }
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        (**self).list_dir(path)
-    }
-    fn known(&self) -> bool {
-        (**self).known()
-    }
-}
+forward_build_context!(&T, Box<T>, std::sync::Arc<T>);
 
 /// Normalizes a context-relative path: `\`-free `/` separators, no empty or `.`
 /// components, no trailing slash; `""` is the root. Returns `None` for a path that could
@@ -338,7 +307,7 @@ mod tests {
         assert!(!dynamic.known());
         let boxed: Box<dyn BuildContext> = Box::new(MemoryContext::new());
         assert!(boxed.known());
-        let shared: Arc<dyn BuildContext> = Arc::new(NoContext);
+        let shared: std::sync::Arc<dyn BuildContext> = std::sync::Arc::new(NoContext);
         assert!(!shared.known());
     }
 }

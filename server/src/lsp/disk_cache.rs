@@ -21,7 +21,7 @@ use crate::rules::config::FileConfig;
 /// How long a folder's answers are reused without a change notice.
 pub const TTL: Duration = Duration::from_secs(2);
 
-/// Folders with answers older than this many entries get pruned on insert.
+/// With this many folders, expired ones are dropped before another is added.
 const MAX_FOLDERS: usize = 64;
 
 struct Entry {
@@ -57,34 +57,24 @@ fn with_entry<R>(dir: &Path, f: impl FnOnce(&mut Entry) -> R) -> R {
     let mut guard = cache();
     let map = guard.get_or_insert_with(HashMap::new);
     let now = Instant::now();
-    let fresh = map.get(dir).is_some_and(|e| now.duration_since(e.at) < TTL);
-    if !fresh {
-        if map.len() >= MAX_FOLDERS {
-            map.retain(|_, e| now.duration_since(e.at) < TTL);
-        }
-        map.insert(
-            dir.to_path_buf(),
-            Entry {
-                at: now,
-                context: Arc::new(CachedContext::new(FsContext::new(dir))),
-                config: None,
-            },
-        );
+    if map.len() >= MAX_FOLDERS {
+        map.retain(|_, e| now.duration_since(e.at) < TTL);
     }
-    match map.get_mut(dir) {
-        Some(e) => f(e),
-        // Just inserted; unreachable, but no panics in the server.
-        None => f(&mut Entry {
-            at: now,
-            context: Arc::new(CachedContext::new(FsContext::new(dir))),
-            config: None,
-        }),
+    let fresh = || Entry {
+        at: now,
+        context: Arc::new(CachedContext::new(FsContext::new(dir))),
+        config: None,
+    };
+    let entry = map.entry(dir.to_path_buf()).or_insert_with(fresh);
+    if now.duration_since(entry.at) >= TTL {
+        *entry = fresh();
     }
+    f(entry)
 }
 
 /// The build context of a Dockerfile in `dir` (its folder), shared while fresh.
 pub fn context(dir: &Path) -> Box<dyn BuildContext> {
-    Box::new(Shared(with_entry(dir, |e| e.context.clone())))
+    Box::new(with_entry(dir, |e| e.context.clone()))
 }
 
 /// The configuration file that applies to a Dockerfile in `dir`, found upward.
@@ -157,27 +147,6 @@ impl BuildContext for CachedContext {
 
     fn known(&self) -> bool {
         self.inner.known()
-    }
-}
-
-/// An `Arc` of the cached context, as the `Box<dyn BuildContext>` the rules take.
-struct Shared(Arc<CachedContext>);
-
-impl BuildContext for Shared {
-    fn read_file(&self, path: &str) -> Option<String> {
-        self.0.read_file(path)
-    }
-    fn exists(&self, path: &str) -> bool {
-        self.0.exists(path)
-    }
-    fn is_dir(&self, path: &str) -> bool {
-        self.0.is_dir(path)
-    }
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        self.0.list_dir(path)
-    }
-    fn known(&self) -> bool {
-        self.0.known()
     }
 }
 
