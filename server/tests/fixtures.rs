@@ -233,8 +233,8 @@ fn check_file(p: &Path) -> Option<String> {
     }
     // What the fixes leave in `-ldflags` must still be something Go can split: a fix
     // that edits inside the value must not leave half a quoted string behind.
+    let was_ok = ldflags_values(&text).iter().all(|o| go_split_ok(o));
     for v in ldflags_values(&fixed.text) {
-        let was_ok = ldflags_values(&text).iter().all(|o| go_split_ok(o));
         if was_ok && !go_split_ok(&v) {
             return Some(format!(
                 "{}: safe fixes left an -ldflags value Go cannot split: {v:?}\n{}",

@@ -58,6 +58,13 @@ const KNOWN: &[&str] = &[
 
 fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let mut cache: std::collections::HashMap<usize, Option<StageInfo>> = Default::default();
+    // The Dockerfile's folder is only a guess at the context (`docker build -f
+    // deploy/Dockerfile .` is common); it is trusted when it holds the go.mod (or go.work)
+    // the stage's `go build` needs.
+    let context_trusted =
+        cx.context.known() && (cx.project.go_mod.is_some() || cx.project.go_work.is_some());
+    // The ignore file, read and parsed once, when a path is first looked up.
+    let ignore: std::cell::OnceCell<Option<DockerIgnore>> = std::cell::OnceCell::new();
     for r in &cx.model.refs {
         if r.kind != RefKind::CopyFrom {
             continue;
@@ -113,12 +120,7 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                     .is_some_and(|name| glob_match(pat, name))
             });
             // Under a copy of the whole context: the file may be in the context, which,
-            // when it is known, says whether it is (and .dockerignore whether it is sent).
-            // Known means more than a folder: the Dockerfile's folder is only a guess at
-            // the context (`docker build -f deploy/Dockerfile .` is common), trusted when
-            // it holds the go.mod (or go.work) that this stage's `go build` needs.
-            let context_trusted =
-                cx.context.known() && (cx.project.go_mod.is_some() || cx.project.go_work.is_some());
+            // when it is trusted, says whether it is (and .dockerignore whether it is sent).
             let mut ignored: Option<String> = None;
             let in_whole = whole.iter().any(|(d, root)| {
                 if !under(d) {
@@ -129,8 +131,10 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 }
                 let d = d.trim_end_matches('/');
                 let rel = p.strip_prefix(d).unwrap_or(p).trim_start_matches('/');
-                match in_context(cx, rel) {
-                    _ if rel.is_empty() => true,
+                if rel.is_empty() {
+                    return true;
+                }
+                match in_context(cx, rel, &ignore) {
                     InContext::Sent => true,
                     InContext::Ignored => {
                         ignored = Some(rel.to_string());
@@ -190,12 +194,19 @@ fn check(cx: &Ctx<'_>, sink: &mut Sink<'_>) {
 
 /// Whether the build context holds `rel` and `docker build` sends it (not excluded by the
 /// Dockerfile's ignore file).
-fn in_context(cx: &Ctx<'_>, rel: &str) -> InContext {
+fn in_context(
+    cx: &Ctx<'_>,
+    rel: &str,
+    ignore: &std::cell::OnceCell<Option<DockerIgnore>>,
+) -> InContext {
     if !cx.context.exists(rel) {
         return InContext::Absent;
     }
-    match find_dockerignore(cx.context, cx.dockerfile) {
-        Some((_, text)) if DockerIgnore::parse(&text).is_excluded(rel) => InContext::Ignored,
+    let ignore = ignore.get_or_init(|| {
+        find_dockerignore(cx.context, cx.dockerfile).map(|(_, text)| DockerIgnore::parse(&text))
+    });
+    match ignore {
+        Some(i) if i.is_excluded(rel) => InContext::Ignored,
         _ => InContext::Sent,
     }
 }
